@@ -1,0 +1,67 @@
+"""Stadtnetz: the open network where German municipalities learn from each other.
+
+``create_app`` builds the application: configuration, extensions, blueprints and CLI.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Find a top-level folder (``templates``, ``migrations``) in a checkout or an installed wheel.
+
+    In a source checkout these folders sit beside the package; the wheel ships them inside the
+    package as ``_<name>`` (see ``pyproject.toml``).
+    """
+    beside = PACKAGE_DIR.parent / name
+    return beside if beside.is_dir() else PACKAGE_DIR / f"_{name}"
+
+
+def create_app(config: object | dict | None = None) -> Flask:
+    """Create a Stadtnetz app; ``config`` (an object or mapping) overrides the environment."""
+    app = Flask(__name__, template_folder=str(resource_dir("templates")), instance_relative_config=True)
+    app.config.update(config_module.load(Path(app.instance_path)))
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors, web
+
+    errors.register_error_handlers(app)
+    web.init_app(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import database, i18n
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(app, message_queue=app.config["REDIS_URL"], async_mode="threading")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import home
+    from .accounts import bp as accounts_bp
+    from .directory import bp as directory_bp
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(accounts_bp)

@@ -1,0 +1,57 @@
+"""Top-level commands: ``serve`` (app, Socket.IO and workers), ``worker`` and ``demo``."""
+
+import threading
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from . import outbox
+from .extensions import socketio
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the app with Socket.IO and run the outbox workers as threads (one machine)."""
+    app = current_app._get_current_object()
+    outbox.start_worker_threads(app)
+    click.echo(f"Stadtnetz läuft auf http://{host}:{port}/ (Strg+C beendet)")
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+
+
+@click.command("worker")
+@click.option("--queue", "queues", multiple=True, help="Only these queues (default: all).")
+@with_appcontext
+def worker(queues: tuple[str, ...]) -> None:
+    """Run outbox workers in the foreground until interrupted (production set-up)."""
+    app = current_app._get_current_object()
+    names = list(queues) or outbox.queues()
+    unknown = set(names) - set(outbox.queues())
+    if unknown:
+        raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=outbox.work_forever, args=(app, name, stop), name=name)
+        for name in names
+    ]
+    for thread in threads:
+        thread.start()
+    click.echo(f"Worker für {', '.join(names)} gestartet; Strg+C beendet.")
+    try:
+        for thread in threads:
+            thread.join()
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def register(app: Flask) -> None:
+    """Add every command group to ``flask``."""
+    from .accounts.cli import users_cli
+    from .demo import demo
+    from .directory.cli import directory_cli
+
+    for command in (serve, worker, demo, directory_cli, users_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,35 @@
+"""Database set-up shared by every module: SQLite pragmas and the migration status check."""
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers go on while one writer works.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Attach the SQLite pragmas to every connection of this app's engine."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def migration_heads() -> tuple[set[str], set[str]]:
+    """Return (revisions the database is at, head revisions of the migration scripts)."""
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    engine: Engine = db.engine
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current, set(script.get_heads())

@@ -1,0 +1,74 @@
+"""Outgoing mail: rendered in the recipient's language, queued in the outbox, sent by a worker.
+
+With ``STADTNETZ_MAIL_URL`` (``smtp://user:pass@host:port``, ``smtp+starttls://…`` or
+``smtps://…``) mail goes through SMTP; without it, each message is written as an ``.eml``
+file to the instance folder and logged, so a development instance works offline.
+"""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from . import outbox
+
+log = logging.getLogger(__name__)
+
+MAIL_QUEUE = "mail"
+SMTP_TIMEOUT = 30
+
+
+def send_mail(to: str, subject: str, template: str, locale: str = "de", **context) -> None:
+    """Render ``templates/mail/<template>.txt`` and queue it; sent after the commit."""
+    with force_locale(locale):
+        body = render_template(f"mail/{template}.txt", **context)
+        subject = str(subject)
+    outbox.enqueue(MAIL_QUEUE, {"to": to, "subject": subject, "body": body})
+
+
+def _build(payload: dict) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = payload["to"]
+    message["Subject"] = payload["subject"]
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=urlsplit(current_app.config["BASE_URL"]).hostname)
+    message.set_content(payload["body"])
+    return message
+
+
+def _send_smtp(url: str, message: EmailMessage) -> None:
+    parts = urlsplit(url)
+    port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    client_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
+    with client_class(parts.hostname, port, timeout=SMTP_TIMEOUT) as client:
+        if parts.scheme == "smtp+starttls":
+            client.starttls()
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)
+
+
+def _write_file(directory: Path, message: EmailMessage) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{message['Message-ID'].strip('<>').replace('@', '_')}.eml"
+    path.write_bytes(bytes(message))
+    return path
+
+
+@outbox.handler(MAIL_QUEUE)
+def deliver(payload: dict) -> None:
+    """Send one queued message (the outbox retries if this raises)."""
+    message = _build(payload)
+    url = current_app.config["MAIL_URL"]
+    if url:
+        _send_smtp(url, message)
+        log.info("Mail to %s sent: %s", payload["to"], payload["subject"])
+    else:
+        path = _write_file(Path(current_app.config["MAIL_DIR"]), message)
+        log.info("Mail to %s written to %s (no STADTNETZ_MAIL_URL set)", payload["to"], path)

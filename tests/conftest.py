@@ -1,0 +1,214 @@
+"""Fixtures for the whole suite: app, client, database, a real SMTP server and factories.
+
+Tests run on SQLite by default; set ``STADTNETZ_TEST_DATABASE_URL`` to run the same suite on
+PostgreSQL. Mail goes through a real SMTP server (aiosmtpd) on loopback.
+"""
+
+import itertools
+import os
+import re
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from stadtnetz import create_app, outbox
+from stadtnetz.accounts.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+    SiteRole,
+    User,
+)
+from stadtnetz.config import TestConfig
+from stadtnetz.directory.models import Kreis, Municipality, fold
+from stadtnetz.extensions import db as _db
+
+TEST_DATABASE_URL = os.environ.get("STADTNETZ_TEST_DATABASE_URL")
+PASSWORD = "ein-sicheres-Passwort-42"
+
+
+class MailSink:
+    """Collects every message the SMTP server on loopback receives."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def clear(self):
+        with self._lock:
+            self.messages.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller.start()
+    yield controller, sink
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The SMTP sink; ``mailbox.deliver()`` runs the mail outbox and returns what arrived."""
+    _controller, sink = smtp_server
+    sink.clear()
+
+    def deliver() -> list[EmailMessage]:
+        outbox.run_pending("mail")
+        return list(sink.messages)
+
+    sink.deliver = deliver
+    return sink
+
+
+def test_config(**overrides) -> dict:
+    """TestConfig as a mapping, with ``overrides`` on top."""
+    config = {key: value for key, value in vars(TestConfig).items() if key.isupper()}
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server):
+    controller, _sink = smtp_server
+    app = create_app(
+        test_config(
+            SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            MAIL_URL=f"smtp://127.0.0.1:{controller.port}",
+            MAIL_DIR=str(tmp_path / "mail"),
+            SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+        )
+    )
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_municipality(db):
+    """Create a Gemeinde; defaults describe a Mittelstadt in Nordrhein-Westfalen."""
+
+    def make(**kw) -> Municipality:
+        n = next(_counter)
+        kreis_key = kw.pop("kreis_key", "05962")
+        if db.session.get(Kreis, kreis_key) is None:
+            db.session.add(Kreis(key=kreis_key, name=kw.pop("kreis_name", "Märkischer Kreis")))
+        name = kw.pop("name", f"Teststadt {n}")
+        municipality = Municipality(
+            ags=kw.pop("ags", f"{kreis_key}{n:03d}"[:8]),
+            name=name,
+            search_name=fold(name),
+            land_key=kreis_key[:2],
+            kreis_key=kreis_key,
+            population=kw.pop("population", 50_000),
+            population_source=kw.pop("population_source", "zensus2022"),
+            postal_code=kw.pop("postal_code", f"{58000 + n:05d}"),
+            **kw,
+        )
+        db.session.add(municipality)
+        db.session.commit()
+        return municipality
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user with ``PASSWORD``; confirmed unless ``confirmed=False``."""
+
+    def make(confirmed: bool = True, password: str = PASSWORD, **kw) -> User:
+        from werkzeug.security import generate_password_hash
+
+        n = next(_counter)
+        user = User(
+            email=kw.pop("email", f"person{n}@example.org"),
+            name=kw.pop("name", f"Person {n}"),
+            password_hash=generate_password_hash(password, method=TestConfig.PASSWORD_HASH_METHOD),
+            email_confirmed_at=outbox.utcnow() if confirmed else None,
+            site_role=kw.pop("site_role", SiteRole.MEMBER),
+            **kw,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(**kw) -> Organisation:
+        n = next(_counter)
+        name = kw.pop("name", f"Organisation {n}")
+        organisation = Organisation(
+            name=name,
+            slug=kw.pop("slug", f"organisation-{n}"),
+            type=kw.pop("type", OrganisationType.KOMMUNE),
+            **kw,
+        )
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_membership(db):
+    """Make ``user`` a member of ``organisation`` (approved unless a status is given)."""
+
+    def make(user, organisation, role=MembershipRole.MEMBER, status=MembershipStatus.APPROVED):
+        membership = Membership(user=user, organisation=organisation, role=role, status=status)
+        db.session.add(membership)
+        db.session.commit()
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` in through the real login form."""
+
+    def do_login(user, password: str = PASSWORD):
+        response = client.post(
+            "/anmelden", data={"email": user.email, "password": password}, follow_redirects=True
+        )
+        assert response.status_code == 200
+        return response
+
+    return do_login
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    """Every http(s) link in a mail's text body."""
+    return re.findall(r"https?://\S+", message.get_content())
