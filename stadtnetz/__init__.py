@@ -3,6 +3,7 @@
 ``create_app`` builds the application: configuration, extensions, blueprints and CLI.
 """
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -25,7 +26,11 @@ def resource_dir(name: str) -> Path:
 
 def create_app(config: object | dict | None = None) -> Flask:
     """Create a Stadtnetz app; ``config`` (an object or mapping) overrides the environment."""
-    app = Flask(__name__, template_folder=str(resource_dir("templates")), instance_relative_config=True)
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        instance_path=os.environ.get("STADTNETZ_INSTANCE_PATH") or None,
+    )
     app.config.update(config_module.load(Path(app.instance_path)))
     if isinstance(config, dict):
         app.config.update(config)

@@ -1,4 +1,6 @@
-"""Database set-up shared by every module: SQLite pragmas and the migration status check."""
+"""Database set-up shared by every module: UTC times, SQLite pragmas, the migration check."""
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -7,6 +9,35 @@ from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every database.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite has none, so it stores naive UTC and the
+    zone is restored on load. Naive datetimes are refused: they are a bug waiting to happen.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -11,13 +11,14 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .database import UTCDateTime, utcnow
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,10 +31,6 @@ Handler = Callable[[dict[str, Any]], None]
 _handlers: dict[str, Handler] = {}
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class OutboxJob(db.Model):
     """One unit of after-commit work for the worker of ``queue``."""
 
@@ -42,13 +39,13 @@ class OutboxJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     queue: Mapped[str] = mapped_column(sa.String(32), index=True)
     payload: Mapped[dict] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    run_after: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    lease_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
-    done_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    failed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.Index("ix_outbox_job_due", "queue", "done_at", "failed_at", "run_after"),)
 

@@ -7,6 +7,7 @@ PostgreSQL. Mail goes through a real SMTP server (aiosmtpd) on loopback.
 import itertools
 import os
 import re
+import socket
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ from stadtnetz.accounts.models import (
     User,
 )
 from stadtnetz.config import TestConfig
+from stadtnetz.database import utcnow
 from stadtnetz.directory.models import Kreis, Municipality, fold
 from stadtnetz.extensions import db as _db
 
@@ -50,10 +52,17 @@ class MailSink:
             self.messages.clear()
 
 
+def free_port() -> int:
+    """A TCP port on loopback that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, sink
     controller.stop()
@@ -153,7 +162,7 @@ def make_user(db):
             email=kw.pop("email", f"person{n}@example.org"),
             name=kw.pop("name", f"Person {n}"),
             password_hash=generate_password_hash(password, method=TestConfig.PASSWORD_HASH_METHOD),
-            email_confirmed_at=outbox.utcnow() if confirmed else None,
+            email_confirmed_at=utcnow() if confirmed else None,
             site_role=kw.pop("site_role", SiteRole.MEMBER),
             **kw,
         )

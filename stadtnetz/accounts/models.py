@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..database import UTCDateTime, utcnow
 from ..directory.models import Kreis, Municipality
 from ..extensions import db
-from ..outbox import utcnow
 
 
 def _enum(cls: type[enum.Enum]) -> sa.Enum:
@@ -71,7 +71,7 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pending_email: Mapped[str | None] = mapped_column(sa.String(254))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Rotated when the password changes, so every other session and remember-me cookie ends.
@@ -83,8 +83,8 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     site_role: Mapped[SiteRole] = mapped_column(_enum(SiteRole), default=SiteRole.MEMBER)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
@@ -134,7 +134,7 @@ class Organisation(db.Model):
         sa.ForeignKey("municipality.id"), unique=True
     )
     kreis_key: Mapped[str | None] = mapped_column(sa.ForeignKey("kreis.key"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality | None] = relationship()
     kreis: Mapped[Kreis | None] = relationship()
@@ -177,8 +177,8 @@ class Membership(db.Model):
         _enum(MembershipStatus), default=MembershipStatus.PENDING
     )
     message: Mapped[str] = mapped_column(sa.Text, default="")
-    requested_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
