@@ -7,6 +7,7 @@ real secret key and a public base URL.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PREFIX = "STADTNETZ_"
@@ -70,6 +71,8 @@ def load(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PROXY_COUNT": int(_env("PROXY_COUNT", "0")),
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "de",

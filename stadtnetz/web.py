@@ -2,8 +2,7 @@
 
 from flask import Flask
 from flask_babel import get_locale
-
-from .accounts.permissions import can
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No third-party origin anywhere: every asset is served by the instance itself.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,7 +31,13 @@ SECURITY_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Install the headers and the helpers templates use."""
+    """Install the headers, the reverse-proxy fix and the helpers templates use."""
+    from .accounts.permissions import can  # accounts' routes import this module
+
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        # Behind a reverse proxy the client's address (rate limits) and scheme come from it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.after_request
     def security_headers(response):

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from stadtnetz import create_app, outbox
 from stadtnetz.accounts.models import (
@@ -29,9 +30,29 @@ from stadtnetz.config import TestConfig
 from stadtnetz.database import utcnow
 from stadtnetz.directory.models import Kreis, Municipality, fold
 from stadtnetz.extensions import db as _db
+from tests import services
+from tests.services import pytest_runtest_setup, pytest_terminal_summary  # noqa: F401  (pytest hooks)
 
 TEST_DATABASE_URL = os.environ.get("STADTNETZ_TEST_DATABASE_URL")
 PASSWORD = "ein-sicheres-Passwort-42"
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test's own database work; without
+    this, requests would share its ``g`` (the logged-in user, the locale) and its session. The
+    test's session is committed before each request, so the request sees what the test
+    arranged, and after it, so the test then reads what the request stored.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            _db.session.commit()
 
 
 class MailSink:
@@ -89,8 +110,18 @@ def test_config(**overrides) -> dict:
     return config
 
 
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """On PostgreSQL, create the tables once per run; tests then empty them (see ``app``)."""
+    if TEST_DATABASE_URL:
+        with create_app(test_config(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL)).app_context():
+            _db.drop_all()
+            _db.create_all()
+            _db.engine.dispose()
+
+
 @pytest.fixture
-def app(tmp_path, smtp_server):
+def app(tmp_path, smtp_server, postgres_schema):
     controller, _sink = smtp_server
     app = create_app(
         test_config(
@@ -100,12 +131,14 @@ def app(tmp_path, smtp_server):
             SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
         )
     )
+    app.test_client_class = RequestClient
     with app.app_context():
-        _db.drop_all()
-        _db.create_all()
+        if not TEST_DATABASE_URL:
+            _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
+        if TEST_DATABASE_URL:
+            services.truncate_all(_db)
         _db.engine.dispose()
 
 
@@ -133,7 +166,7 @@ def make_municipality(db):
             db.session.add(Kreis(key=kreis_key, name=kw.pop("kreis_name", "Märkischer Kreis")))
         name = kw.pop("name", f"Teststadt {n}")
         municipality = Municipality(
-            ags=kw.pop("ags", f"{kreis_key}{n:03d}"[:8]),
+            ags=kw.pop("ags", f"{kreis_key}{n % 1000:03d}"),
             name=name,
             search_name=fold(name),
             land_key=kreis_key[:2],

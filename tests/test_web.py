@@ -3,9 +3,12 @@
 import re
 
 import pytest
+from flask import request
 from werkzeug.exceptions import InternalServerError
 
+from stadtnetz import create_app
 from stadtnetz.web import safe_next
+from tests.conftest import test_config
 
 
 def test_start_page_is_german_by_default(client):
@@ -88,3 +91,16 @@ def test_health_reports_database_and_migrations(client):
     assert response.status_code == 503
     assert response.json["database"] == "ok"
     assert response.json["migrations"] == "pending"
+
+
+def test_behind_a_reverse_proxy_the_client_address_comes_from_it(tmp_path):
+    app = create_app(test_config(PROXY_COUNT=1, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}"))
+
+    @app.get("/adresse")
+    def address():
+        return f"{request.scheme} {request.remote_addr}"
+
+    response = app.test_client().get(
+        "/adresse", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    )
+    assert response.get_data(as_text=True) == "https 203.0.113.7"
