@@ -1,6 +1,7 @@
 """Top-level commands: ``serve`` (app, Socket.IO and workers), ``worker`` and ``demo``."""
 
 import threading
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -8,6 +9,12 @@ from flask.cli import with_appcontext
 
 from . import outbox
 from .extensions import socketio
+
+
+def fail(message: str) -> NoReturn:
+    """Report an error on stderr and stop with exit code 1: no traceback for the operator."""
+    click.secho(f"Fehler: {message}", err=True, fg="red")
+    raise SystemExit(1)
 
 
 @click.command("serve")

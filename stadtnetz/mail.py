@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 
 from . import outbox
@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 MAIL_QUEUE = "mail"
 SMTP_TIMEOUT = 30
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for a mail, on the public ``BASE_URL`` (behind a proxy the request's host differs)."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def send_mail(to: str, subject: str, template: str, locale: str = "de", **context) -> None:

@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No third-party origin anywhere: every asset is served by the instance itself.
@@ -57,3 +58,16 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+def acting_user():
+    """The logged-in user as a model object: services and signal receivers get no proxy."""
+    return current_user._get_current_object()
+
+
+def show_invalid(form, error) -> None:
+    """Put a service's ``Invalid`` next to its form field, or above the form."""
+    if error.field in form:
+        form[error.field].errors.append(str(error.message))
+    else:
+        form.form_errors.append(str(error.message))

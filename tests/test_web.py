@@ -8,7 +8,7 @@ from werkzeug.exceptions import InternalServerError
 
 from stadtnetz import create_app
 from stadtnetz.web import safe_next
-from tests.conftest import test_config
+from tests.conftest import config_for_tests
 
 
 def test_start_page_is_german_by_default(client):
@@ -94,7 +94,8 @@ def test_health_reports_database_and_migrations(client):
 
 
 def test_behind_a_reverse_proxy_the_client_address_comes_from_it(tmp_path):
-    app = create_app(test_config(PROXY_COUNT=1, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}"))
+    database = f"sqlite:///{tmp_path / 'p.db'}"
+    app = create_app(config_for_tests(PROXY_COUNT=1, SQLALCHEMY_DATABASE_URI=database))
 
     @app.get("/adresse")
     def address():

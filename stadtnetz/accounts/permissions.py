@@ -81,3 +81,10 @@ def _request_membership(user, organisation) -> bool:
     return user.email_confirmed and (
         membership is None or membership.status == MembershipStatus.DECLINED
     )
+
+
+@rule("membership.leave")
+def _leave_organisation(user, organisation) -> bool:
+    # Leaving also withdraws a pending request; a declined one is only a record.
+    membership = membership_of(user, organisation)
+    return membership is not None and membership.status != MembershipStatus.DECLINED

@@ -15,7 +15,7 @@ from flask_login.config import COOKIE_NAME
 
 from ..errors import Invalid
 from ..extensions import db, limiter, login_manager
-from ..web import safe_next
+from ..web import acting_user, safe_next, show_invalid
 from . import bp, services
 from .forms import (
     ChangeEmailForm,
@@ -46,14 +46,6 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.session_token == session_token))
 
 
-def _show_invalid(form, error: Invalid) -> None:
-    """Put a service's complaint next to its field (or above the form)."""
-    if error.field in form:
-        form[error.field].errors.append(str(error.message))
-    else:
-        form.form_errors.append(str(error.message))
-
-
 def _check_mail_page(text: str, retry_endpoint: str, retry_label: str):
     """The answer after anything that mails a link, the same whether or not the mail went out."""
     return render_template(
@@ -67,11 +59,6 @@ def _invalid_link_page(error: Invalid, retry_endpoint: str, retry_label: str):
         "accounts/invalid_link.html", message=error.message,
         retry_url=url_for(retry_endpoint), retry_label=retry_label,
     ), 400
-
-
-def _me() -> User:
-    """The logged-in user as a model object (services and signal receivers get no proxy)."""
-    return current_user._get_current_object()
 
 
 def _log_in_again(user: User) -> None:
@@ -201,10 +188,10 @@ def settings():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                _me(), form.name.data, form.job_title.data, form.bio.data, form.locale.data
+                acting_user(), form.name.data, form.job_title.data, form.bio.data, form.locale.data
             )
         except Invalid as error:
-            _show_invalid(form, error)
+            show_invalid(form, error)
         else:
             db.session.commit()
             flash(_("Ihr Profil ist gespeichert."), "success")
@@ -221,12 +208,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(_me(), form.current_password.data, form.password.data)
+            services.change_password(acting_user(), form.current_password.data, form.password.data)
         except Invalid as error:
-            _show_invalid(form, error)
+            show_invalid(form, error)
         else:
             db.session.commit()
-            _log_in_again(_me())
+            _log_in_again(acting_user())
             flash(_("Ihr Passwort ist geändert. Alle anderen Sitzungen wurden beendet."), "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form)
@@ -240,9 +227,9 @@ def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            services.request_email_change(_me(), form.password.data, form.email.data)
+            services.request_email_change(acting_user(), form.password.data, form.email.data)
         except Invalid as error:
-            _show_invalid(form, error)
+            show_invalid(form, error)
         else:
             db.session.commit()
             flash(
@@ -279,7 +266,7 @@ def export_data():
     """Explain what is stored; a POST downloads all of it as JSON."""
     if request.method == "GET":
         return render_template("accounts/export_data.html")
-    data = services.export_personal_data(_me())
+    data = services.export_personal_data(acting_user())
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
@@ -298,9 +285,9 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            services.delete_account(_me(), form.password.data, form.delete_content.data)
+            services.delete_account(acting_user(), form.password.data, form.delete_content.data)
         except Invalid as error:
-            _show_invalid(form, error)
+            show_invalid(form, error)
         else:
             db.session.commit()
             logout_user()

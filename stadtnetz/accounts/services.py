@@ -8,15 +8,15 @@ Services only ``flush()``; the view commits.
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import utcnow
 from ..errors import Invalid
 from ..extensions import db
-from ..mail import send_mail
-from ..outbox import utcnow
+from ..mail import absolute_url, send_mail
 from ..signals import account_deleting, collect_personal_data
 from .models import User
 from .tokens import Purpose, fingerprint, make_token, read_token
@@ -50,26 +50,21 @@ def rotate_session_token(user: User) -> None:
     user.session_token = secrets.token_urlsafe(32)
 
 
-def _link(endpoint: str, **values) -> str:
-    """An absolute link for a mail. Behind a proxy the request's host is not the public one."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
 def _mail_locale(user: User | None) -> str:
     """The user's language, else the language of the page they are using."""
     return (user and user.locale) or str(get_locale() or "de")
 
 
-def _confirmation_link(user: User) -> str:
+def _confirmationabsolute_url(user: User) -> str:
     """A link that confirms the user's current address (and no later one)."""
     token = make_token(Purpose.CONFIRM_EMAIL, {"uid": user.id, "email": user.email})
-    return _link("accounts.confirm_email", token=token)
+    return absolute_url("accounts.confirm_email", token=token)
 
 
-def _reset_link(user: User) -> str:
+def _resetabsolute_url(user: User) -> str:
     """A reset link that dies with the current password hash: single use."""
     token = make_token(Purpose.RESET_PASSWORD, {"uid": user.id, "pw": fingerprint(user.password_hash)})
-    return _link("accounts.reset_password", token=token)
+    return absolute_url("accounts.reset_password", token=token)
 
 
 def register(name: str, email: str, password: str) -> User | None:
@@ -82,9 +77,9 @@ def register(name: str, email: str, password: str) -> User | None:
     if existing is not None:
         send_mail(
             existing.email, _l("Sie haben bereits ein Konto bei Stadtnetz"), "account_exists",
-            locale=_mail_locale(existing), user=existing, reset_link=_reset_link(existing),
-            login_link=_link("accounts.login"),
-            confirm_link=None if existing.email_confirmed else _confirmation_link(existing),
+            locale=_mail_locale(existing), user=existing, reset_link=_resetabsolute_url(existing),
+            login_link=absolute_url("accounts.login"),
+            confirm_link=None if existing.email_confirmed else _confirmationabsolute_url(existing),
         )
         return None
     user = User(name=name.strip(), email=normalise_email(email), password_hash=hash_password(password))
@@ -98,7 +93,7 @@ def send_confirmation(user: User) -> None:
     """Mail ``user`` a link that confirms their address."""
     send_mail(
         user.email, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "account_confirm",
-        locale=_mail_locale(user), user=user, confirm_link=_confirmation_link(user),
+        locale=_mail_locale(user), user=user, confirm_link=_confirmationabsolute_url(user),
     )
 
 
@@ -147,7 +142,7 @@ def request_password_reset(email: str) -> None:
     if user is not None:
         send_mail(
             user.email, _l("Passwort zurücksetzen"), "account_reset_password",
-            locale=_mail_locale(user), user=user, reset_link=_reset_link(user),
+            locale=_mail_locale(user), user=user, reset_link=_resetabsolute_url(user),
         )
 
 
@@ -182,7 +177,7 @@ def _set_password(user: User, new_password: str) -> None:
     rotate_session_token(user)
     send_mail(
         user.email, _l("Ihr Passwort wurde geändert"), "account_password_changed",
-        locale=_mail_locale(user), user=user, forgot_password_link=_link("accounts.forgot_password"),
+        locale=_mail_locale(user), user=user, forgot_password_link=absolute_url("accounts.forgot_password"),
     )
 
 
@@ -210,15 +205,17 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
     locale = _mail_locale(user)
     if user_by_email(new_email) is not None:
         send_mail(new_email, _l("Ihre Adresse wurde bei Stadtnetz angegeben"), "account_email_in_use",
-                  locale=locale, login_link=_link("accounts.login"))
+                  locale=locale, login_link=absolute_url("accounts.login"))
     else:
         user.pending_email = new_email
         token = make_token(Purpose.CHANGE_EMAIL, {"uid": user.id, "email": new_email})
+        confirm_link = absolute_url("accounts.confirm_new_email", token=token)
         send_mail(new_email, _l("Bitte bestätigen Sie Ihre neue E-Mail-Adresse"), "account_email_change",
-                  locale=locale, user=user, confirm_link=_link("accounts.confirm_new_email", token=token))
+                  locale=locale, user=user, confirm_link=confirm_link)
     send_mail(
         user.email, _l("Änderung Ihrer E-Mail-Adresse beantragt"), "account_email_change_notice",
-        locale=locale, user=user, new_email=new_email, forgot_password_link=_link("accounts.forgot_password"),
+        locale=locale, user=user, new_email=new_email,
+        forgot_password_link=absolute_url("accounts.forgot_password"),
     )
 
 

@@ -12,8 +12,7 @@ from urllib.parse import urlsplit
 
 from stadtnetz import create_app
 from stadtnetz.extensions import db
-from tests.conftest import PASSWORD, links_in
-from tests.conftest import test_config as config_for_tests
+from tests.conftest import PASSWORD, config_for_tests, links_in
 
 
 def mails_to(mailbox, address: str) -> list:
