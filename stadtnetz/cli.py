@@ -6,9 +6,9 @@ from typing import NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from . import outbox
-from .extensions import socketio
 
 
 def fail(message: str) -> NoReturn:
@@ -22,11 +22,15 @@ def fail(message: str) -> NoReturn:
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Serve the app with Socket.IO and run the outbox workers as threads (one machine)."""
+    """Serve the app with Socket.IO and run the outbox workers as threads (one machine).
+
+    In threading mode Socket.IO rides on the WSGI app (WebSocket via simple-websocket), so
+    Werkzeug's threaded server carries both; ``app.run`` would refuse inside a CLI command.
+    """
     app = current_app._get_current_object()
     outbox.start_worker_threads(app)
     click.echo(f"Stadtnetz läuft auf http://{host}:{port}/ (Strg+C beendet)")
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True)
 
 
 @click.command("worker")

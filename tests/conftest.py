@@ -103,7 +103,7 @@ def mailbox(smtp_server):
     return sink
 
 
-def test_config(**overrides) -> dict:
+def config_for_tests(**overrides) -> dict:
     """TestConfig as a mapping, with ``overrides`` on top."""
     config = {key: value for key, value in vars(TestConfig).items() if key.isupper()}
     config.update(overrides)
@@ -112,9 +112,9 @@ def test_config(**overrides) -> dict:
 
 @pytest.fixture(scope="session")
 def postgres_schema():
-    """On PostgreSQL, create the tables once per run; tests then empty them (see ``app``)."""
+    """On PostgreSQL, create the tables once per run; each test empties them (see ``app``)."""
     if TEST_DATABASE_URL:
-        with create_app(test_config(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL)).app_context():
+        with create_app(config_for_tests(SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL)).app_context():
             _db.drop_all()
             _db.create_all()
             _db.engine.dispose()
@@ -124,7 +124,7 @@ def postgres_schema():
 def app(tmp_path, smtp_server, postgres_schema):
     controller, _sink = smtp_server
     app = create_app(
-        test_config(
+        config_for_tests(
             SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
             MAIL_URL=f"smtp://127.0.0.1:{controller.port}",
             MAIL_DIR=str(tmp_path / "mail"),
@@ -138,7 +138,7 @@ def app(tmp_path, smtp_server, postgres_schema):
         yield app
         _db.session.remove()
         if TEST_DATABASE_URL:
-            services.truncate_all(_db)
+            services.empty_tables(_db)
         _db.engine.dispose()
 
 
