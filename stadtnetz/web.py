@@ -1,8 +1,14 @@
-"""Request-wide behaviour every page inherits: security headers and template helpers."""
+"""Request-wide behaviour every page inherits: security headers, template helpers and page
+sections (the way a feature adds a section to a page it does not own, e.g. practices on a
+municipality's profile, without the page's module importing the feature)."""
+
+from collections import defaultdict
+from collections.abc import Callable
 
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No third-party origin anywhere: every asset is served by the instance itself.
@@ -31,6 +37,25 @@ SECURITY_HEADERS = {
 }
 
 
+Section = Callable[..., str]
+_sections: dict[str, list[Section]] = defaultdict(list)
+
+
+def page_section(page: str) -> Callable[[Section], Section]:
+    """Register a function that renders (``render_template``) a section of ``page``."""
+
+    def register(func: Section) -> Section:
+        _sections[page].append(func)
+        return func
+
+    return register
+
+
+def render_sections(page: str, *args, **kwargs) -> Markup:
+    """Every registered section of ``page``, rendered with the page's arguments, in order."""
+    return Markup("").join(Markup(func(*args, **kwargs)) for func in _sections[page])
+
+
 def init_app(app: Flask) -> None:
     """Install the headers, the reverse-proxy fix and the helpers templates use."""
     from .accounts.permissions import can  # accounts' routes import this module
@@ -50,7 +75,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers():
-        return {"can": can, "current_locale": str(get_locale())}
+        return {"can": can, "current_locale": str(get_locale()), "render_sections": render_sections}
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -55,13 +55,13 @@ def _mail_locale(user: User | None) -> str:
     return (user and user.locale) or str(get_locale() or "de")
 
 
-def _confirmationabsolute_url(user: User) -> str:
+def _confirmation_link(user: User) -> str:
     """A link that confirms the user's current address (and no later one)."""
     token = make_token(Purpose.CONFIRM_EMAIL, {"uid": user.id, "email": user.email})
     return absolute_url("accounts.confirm_email", token=token)
 
 
-def _resetabsolute_url(user: User) -> str:
+def _reset_link(user: User) -> str:
     """A reset link that dies with the current password hash: single use."""
     token = make_token(Purpose.RESET_PASSWORD, {"uid": user.id, "pw": fingerprint(user.password_hash)})
     return absolute_url("accounts.reset_password", token=token)
@@ -77,9 +77,9 @@ def register(name: str, email: str, password: str) -> User | None:
     if existing is not None:
         send_mail(
             existing.email, _l("Sie haben bereits ein Konto bei Stadtnetz"), "account_exists",
-            locale=_mail_locale(existing), user=existing, reset_link=_resetabsolute_url(existing),
+            locale=_mail_locale(existing), user=existing, reset_link=_reset_link(existing),
             login_link=absolute_url("accounts.login"),
-            confirm_link=None if existing.email_confirmed else _confirmationabsolute_url(existing),
+            confirm_link=None if existing.email_confirmed else _confirmation_link(existing),
         )
         return None
     user = User(name=name.strip(), email=normalise_email(email), password_hash=hash_password(password))
@@ -93,7 +93,7 @@ def send_confirmation(user: User) -> None:
     """Mail ``user`` a link that confirms their address."""
     send_mail(
         user.email, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "account_confirm",
-        locale=_mail_locale(user), user=user, confirm_link=_confirmationabsolute_url(user),
+        locale=_mail_locale(user), user=user, confirm_link=_confirmation_link(user),
     )
 
 
@@ -142,7 +142,7 @@ def request_password_reset(email: str) -> None:
     if user is not None:
         send_mail(
             user.email, _l("Passwort zurücksetzen"), "account_reset_password",
-            locale=_mail_locale(user), user=user, reset_link=_resetabsolute_url(user),
+            locale=_mail_locale(user), user=user, reset_link=_reset_link(user),
         )
 
 
