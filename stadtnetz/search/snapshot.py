@@ -174,6 +174,8 @@ class Snapshot:
 
     def order(self, column: str, reverse: bool) -> list[int]:
         """All document numbers sorted by a sortable field."""
+        if not self.size:  # an empty index has no columns to read
+            return []
         key = (column, reverse)
         if key not in self._orders:
             values = list(self.reader.column_reader(column))
