@@ -1,0 +1,14 @@
+"""The forum: working groups (Arbeitsgruppen), threads and posts, moderation, notifications."""
+
+from flask import Blueprint
+
+bp = Blueprint("forum", __name__)
+
+from . import (  # noqa: E402,F401  (routes register on bp; privacy listens to signals)
+    group_routes,
+    moderation_routes,
+    notification_routes,
+    practice_discussion,
+    privacy,
+    thread_routes,
+)

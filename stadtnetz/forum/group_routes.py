@@ -1,0 +1,162 @@
+"""Working-group pages: the list, a group with its threads, creating a group, joining,
+leaving, requests and members, and the group's watch level."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.permissions import can, may_read_group, require
+from ..errors import Invalid
+from ..extensions import db
+from ..web import acting_user, show_invalid
+from . import bp, groups, notifications, posting
+from .activity_models import WatchLevel
+from .forms import GroupForm, JoinForm, MemberActionForm, WatchForm
+from .loading import group_or_404, page_arg
+from .models import GroupMembership, GroupMemberStatus, GroupRole, Visibility
+
+
+@bp.route("/arbeitsgruppen")
+def groups_list():
+    """Every working group; members-only ones show name and description, not their threads."""
+    return render_template("forum/groups.html", groups=groups.all_groups())
+
+
+@bp.route("/arbeitsgruppen/neu", methods=["GET", "POST"])
+@login_required
+def create_group():
+    """Create a working group (site moderators); the creator moderates it."""
+    require(current_user, "forum.create_group")
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = groups.create_group(
+                acting_user(), form.name.data, form.description.data or "", Visibility(form.visibility.data)
+            )
+        except Invalid as error:
+            show_invalid(form, error)
+        else:
+            db.session.commit()
+            flash(_("Die Arbeitsgruppe %(name)s ist angelegt.", name=group.name), "success")
+            return redirect(url_for(".group", slug=group.slug))
+    return render_template("forum/create_group.html", form=form)
+
+
+def _render_group(group, join_form: JoinForm):
+    readable = may_read_group(current_user, group)
+    threads = posting.thread_list(group, page_arg()) if readable else None
+    return render_template(
+        "forum/group.html",
+        group=group,
+        readable=readable,
+        join_form=join_form,
+        own=group.membership_of(current_user),
+        threads=threads,
+        unread_counts=posting.unread_counts(current_user, threads.items) if readable else {},
+        watch_form=WatchForm(level=notifications.group_level(current_user, group).value),
+        pending=groups.members(group, GroupMemberStatus.PENDING)
+        if can(current_user, "forum.moderate", group)
+        else [],
+    )
+
+
+@bp.route("/arbeitsgruppen/<slug>")
+def group(slug: str):
+    """A group: what it is about, membership, and its threads for those who may read them."""
+    return _render_group(group_or_404(slug), JoinForm())
+
+
+@bp.post("/arbeitsgruppen/<slug>/beitreten")
+@login_required
+def join_group(slug: str):
+    """Join a public group, or ask to join a members-only one."""
+    group = group_or_404(slug)
+    require(current_user, "forum.join_group", group)
+    form = JoinForm()
+    if not form.validate():
+        return _render_group(group, form)
+    membership = groups.join_group(acting_user(), group, form.message.data or "")
+    db.session.commit()
+    if membership.is_approved:
+        flash(_("Sie sind jetzt Mitglied der Arbeitsgruppe %(name)s.", name=group.name), "success")
+    else:
+        flash(
+            _("Ihre Anfrage ist gesendet. Die Moderation der Arbeitsgruppe entscheidet darüber."), "success"
+        )
+    return redirect(url_for(".group", slug=group.slug))
+
+
+@bp.post("/arbeitsgruppen/<slug>/verlassen")
+@login_required
+def leave_group(slug: str):
+    """Leave a group or withdraw a request."""
+    group = group_or_404(slug)
+    require(current_user, "forum.leave_group", group)
+    try:
+        groups.leave_group(acting_user(), group)
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Sie haben die Arbeitsgruppe %(name)s verlassen.", name=group.name), "success")
+    return redirect(url_for(".group", slug=group.slug))
+
+
+@bp.post("/arbeitsgruppen/<slug>/beobachten")
+@login_required
+def watch_group(slug: str):
+    """Set how much the visitor hears about every thread of the group."""
+    group = group_or_404(slug)
+    if not may_read_group(current_user, group):
+        abort(404)
+    form = WatchForm()
+    if form.validate_on_submit():
+        notifications.watch_group(acting_user(), group, WatchLevel(form.level.data))
+        db.session.commit()
+        flash(_("Ihre Einstellung für diese Arbeitsgruppe ist gespeichert."), "success")
+    return redirect(url_for(".group", slug=group.slug))
+
+
+@bp.route("/arbeitsgruppen/<slug>/mitglieder")
+@login_required
+def group_members(slug: str):
+    """Requests and members, for the group's moderators."""
+    group = group_or_404(slug)
+    require(current_user, "forum.moderate", group)
+    return render_template(
+        "forum/members.html",
+        group=group,
+        form=MemberActionForm(),
+        pending=groups.members(group, GroupMemberStatus.PENDING),
+        members=groups.members(group, GroupMemberStatus.APPROVED),
+    )
+
+
+MEMBER_ACTIONS = {
+    "approve": lambda actor, m: groups.decide_request(actor, m, approved=True),
+    "decline": lambda actor, m: groups.decide_request(actor, m, approved=False),
+    "make_moderator": lambda actor, m: groups.set_role(actor, m, GroupRole.MODERATOR),
+    "make_member": lambda actor, m: groups.set_role(actor, m, GroupRole.MEMBER),
+    "remove": groups.remove_member,
+}
+
+
+@bp.post("/arbeitsgruppen/<slug>/mitglieder/<int:user_id>")
+@login_required
+def member_action(slug: str, user_id: int):
+    """Decide a request, change a member's role, or remove a member."""
+    group = group_or_404(slug)
+    require(current_user, "forum.moderate", group)
+    membership = db.session.get(GroupMembership, (group.id, user_id))
+    form = MemberActionForm()
+    if membership is None or not form.validate() or form.action.data not in MEMBER_ACTIONS:
+        abort(404)
+    name = membership.user.name
+    try:
+        MEMBER_ACTIONS[form.action.data](acting_user(), membership)
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Die Mitgliedschaft von %(name)s ist geändert.", name=name), "success")
+    return redirect(url_for(".group_members", slug=group.slug))

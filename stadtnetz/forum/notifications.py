@@ -1,0 +1,272 @@
+"""Who hears about a post, and how: watch levels, the notification centre, and mail
+(immediately or as a daily digest).
+
+A post notifies the people it mentions (an organisation stands for its verified members),
+the author of the post it quotes, and everyone watching the thread or its group. A thread's
+own watch level wins over the group's; "stumm" silences both. Nothing from a members-only
+group reaches anyone but its approved members, whatever their site role.
+"""
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..extensions import db
+from ..mail import send_mail
+from .activity_models import (
+    ForumSettings,
+    GroupWatch,
+    MailMode,
+    Notification,
+    NotificationReason,
+    ThreadWatch,
+    WatchLevel,
+)
+from .mentions import resolve
+from .models import GroupMembership, GroupMemberStatus, Post, Thread, Visibility, WorkingGroup
+
+PER_PAGE = 30
+# When one post concerns a person for several reasons, the strongest is named.
+STRENGTH = [NotificationReason.MENTION, NotificationReason.REPLY, NotificationReason.WATCHED]
+REASON_TEXTS = {
+    NotificationReason.MENTION: _l("%(name)s hat Sie in „%(thread)s“ erwähnt"),
+    NotificationReason.REPLY: _l("%(name)s hat Ihnen in „%(thread)s“ geantwortet"),
+    NotificationReason.WATCHED: _l("%(name)s hat in „%(thread)s“ geschrieben"),
+}
+
+
+def describe(notification: Notification) -> str:
+    """The notification's line, e.g. "Julia Becker hat Sie in „Pop-up-Stores“ erwähnt"."""
+    post = notification.post
+    name = post.author.name if post.author else _l("Ein gelöschtes Konto")
+    return str(REASON_TEXTS[notification.reason]) % {"name": name, "thread": post.thread.title}
+
+
+def watch_thread(user: User, thread: Thread, level: WatchLevel, only_if_unset: bool = False) -> None:
+    """Set ``user``'s watch level for ``thread`` (replying watches unless a level is set)."""
+    watch = db.session.get(ThreadWatch, (user.id, thread.id)) if thread.id else None
+    if watch is None:
+        db.session.add(ThreadWatch(user_id=user.id, thread_id=thread.id, level=level))
+    elif not only_if_unset:
+        watch.level = level
+    db.session.flush()
+
+
+def watch_group(user: User, group: WorkingGroup, level: WatchLevel) -> None:
+    """Set ``user``'s watch level for every thread of ``group``."""
+    watch = db.session.get(GroupWatch, (user.id, group.id))
+    if watch is None:
+        db.session.add(GroupWatch(user_id=user.id, group_id=group.id, level=level))
+    else:
+        watch.level = level
+    db.session.flush()
+
+
+def thread_level(user, thread: Thread) -> WatchLevel:
+    """The level that applies to ``user`` in ``thread``: the thread's, else the group's."""
+    if user is None or not user.is_authenticated:
+        return WatchLevel.NORMAL
+    watch = db.session.get(ThreadWatch, (user.id, thread.id))
+    return watch.level if watch else group_level(user, thread.group)
+
+
+def group_level(user, group: WorkingGroup) -> WatchLevel:
+    if user is None or not user.is_authenticated:
+        return WatchLevel.NORMAL
+    watch = db.session.get(GroupWatch, (user.id, group.id))
+    return watch.level if watch else WatchLevel.NORMAL
+
+
+def may_be_told(user: User, group: WorkingGroup) -> bool:
+    """Whether news from ``group`` may reach ``user``: members only for members-only groups,
+    site moderators included (they read such groups to moderate, not to follow them)."""
+    return group.is_public or group.is_member(user)
+
+
+def _watchers(thread: Thread) -> set[int]:
+    """Users watching every post of ``thread``, directly or through its group."""
+    by_thread = dict(
+        db.session.execute(
+            sa.select(ThreadWatch.user_id, ThreadWatch.level).where(ThreadWatch.thread_id == thread.id)
+        ).all()
+    )
+    by_group = db.session.scalars(
+        sa.select(GroupWatch.user_id).where(
+            GroupWatch.group_id == thread.group_id, GroupWatch.level == WatchLevel.WATCHING
+        )
+    )
+    return {uid for uid, level in by_thread.items() if level == WatchLevel.WATCHING} | {
+        uid for uid in by_group if uid not in by_thread
+    }
+
+
+def post_written(post: Post) -> list[Notification]:
+    """Notify everyone ``post`` concerns and mail those who want it at once."""
+    reasons: dict[int, list[NotificationReason]] = defaultdict(list)
+    for person in resolve(post.body).people():
+        reasons[person.id].append(NotificationReason.MENTION)
+    if post.reply_to is not None and post.reply_to.author_id:
+        reasons[post.reply_to.author_id].append(NotificationReason.REPLY)
+    for user_id in _watchers(post.thread):
+        reasons[user_id].append(NotificationReason.WATCHED)
+    reasons.pop(post.author_id, None)
+    created = []
+    for user_id, found in sorted(reasons.items()):
+        user = db.session.get(User, user_id)
+        if not may_be_told(user, post.thread.group) or thread_level(user, post.thread) == WatchLevel.MUTED:
+            continue
+        notification = Notification(user=user, post=post, reason=min(found, key=STRENGTH.index))
+        db.session.add(notification)
+        created.append(notification)
+    db.session.flush()
+    for notification in created:
+        if mail_mode(notification.user) == MailMode.IMMEDIATE:
+            _mail_now(notification)
+    return created
+
+
+def mail_mode(user: User) -> MailMode:
+    settings = db.session.get(ForumSettings, user.id)
+    return settings.mail_mode if settings else MailMode.IMMEDIATE
+
+
+def set_mail_mode(user: User, mode: MailMode) -> None:
+    settings = db.session.get(ForumSettings, user.id)
+    if settings is None:
+        db.session.add(ForumSettings(user_id=user.id, mail_mode=mode))
+    else:
+        settings.mail_mode = mode
+    db.session.flush()
+
+
+def _link(post: Post) -> str:
+    from .posting import post_path  # posting calls post_written, so import at use
+
+    return current_app.config["BASE_URL"] + post_path(post)
+
+
+def _mail_now(notification: Notification) -> None:
+    user = notification.user
+    if not user.email_confirmed:
+        return
+    send_mail(
+        user.email,
+        describe(notification),
+        "forum_notification",
+        locale=user.locale or "de",
+        recipient=user,
+        describe=describe(notification),
+        post=notification.post,
+        link=_link(notification.post),
+        settings_link=current_app.config["BASE_URL"] + _settings_path(),
+    )
+    notification.mailed_at = utcnow()
+
+
+def _settings_path() -> str:
+    return url_for("forum.notification_settings", _external=False)
+
+
+def _told(user: User):
+    """The SQL condition: the notification's post is visible and its group may reach ``user``."""
+    groups = sa.select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user.id, GroupMembership.status == GroupMemberStatus.APPROVED
+    )
+    return sa.and_(
+        Post.hidden_at.is_(None),
+        Post.deleted_at.is_(None),
+        sa.or_(WorkingGroup.visibility == Visibility.PUBLIC, WorkingGroup.id.in_(groups)),
+    )
+
+
+def _inbox(user: User):
+    return (
+        sa.select(Notification)
+        .join(Notification.post)
+        .join(Post.thread)
+        .join(Thread.group)
+        .where(Notification.user_id == user.id, _told(user))
+    )
+
+
+def unread_count(user: User) -> int:
+    """The number in the header: unread notifications the user may still see."""
+    query = (
+        _inbox(user).where(Notification.read_at.is_(None)).with_only_columns(sa.func.count(Notification.id))
+    )
+    return db.session.scalar(query)
+
+
+def inbox_page(user: User, page: int):
+    """A page of the notification centre, newest first, posts and authors loaded alongside."""
+    query = (
+        _inbox(user)
+        .order_by(Notification.id.desc())
+        .options(
+            selectinload(Notification.post).selectinload(Post.author),
+            selectinload(Notification.post).selectinload(Post.thread).selectinload(Thread.group),
+        )
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def open_notification(user: User, notification_id: int) -> Notification | None:
+    """The user's own notification, marked read; None if it is not theirs or no longer visible."""
+    notification = db.session.scalar(_inbox(user).where(Notification.id == notification_id))
+    if notification is not None and notification.read_at is None:
+        notification.read_at = utcnow()
+    return notification
+
+
+def send_digests() -> int:
+    """Mail each digest reader their unread, not yet mailed notifications; return the mails sent.
+
+    Visibility is checked again now: someone who left a members-only group since hears nothing
+    more from it.
+    """
+    pending = db.session.scalars(
+        sa.select(Notification)
+        .join(ForumSettings, ForumSettings.user_id == Notification.user_id)
+        .where(
+            ForumSettings.mail_mode == MailMode.DIGEST,
+            Notification.mailed_at.is_(None),
+            Notification.read_at.is_(None),
+        )
+        .order_by(Notification.user_id, Notification.id)
+    ).all()
+    by_user: dict[User, list[Notification]] = defaultdict(list)
+    now = utcnow()
+    for notification in pending:
+        notification.mailed_at = now
+        post = notification.post
+        if post.is_visible and may_be_told(notification.user, post.thread.group):
+            by_user[notification.user].append(notification)
+    sent = 0
+    for user, items in by_user.items():
+        if not user.email_confirmed:
+            continue
+        send_mail(
+            user.email,
+            _l("Ihre Zusammenfassung aus dem Stadtnetz-Forum"),
+            "forum_digest",
+            locale=user.locale or "de",
+            recipient=user,
+            items=[(describe(n), n.post, _link(n.post)) for n in items],
+            settings_link=current_app.config["BASE_URL"] + _settings_path(),
+        )
+        sent += 1
+    db.session.flush()
+    return sent

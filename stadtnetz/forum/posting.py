@@ -1,0 +1,258 @@
+"""Thread and post services: starting a thread, replying, quoting, editing with history,
+rendering once on write, read marks, and the brake on new accounts.
+
+Every write goes through ``_write``: it checks the brake, renders the text (mentions become
+links) and leaves notifications to ``notifications.post_written``.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from .. import search
+from ..accounts.models import Membership, User
+from ..accounts.permissions import require
+from ..content import render_markdown
+from ..database import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from ..practices.models import Practice
+from . import notifications
+from .activity_models import WatchLevel
+from .mentions import link_mentions
+from .models import Post, PostRevision, ReadMark, Thread, WorkingGroup
+from .practice_links import linkable
+
+PER_PAGE = 20
+TITLE_MAX = 200
+BODY_MAX = 50_000
+# New accounts write slowly until they have shown they are people, not spam robots.
+NEW_ACCOUNT_DAYS = 3
+NEW_ACCOUNT_POSTS_PER_HOUR = 5
+
+
+def render(body: str) -> str:
+    """The HTML of a post: mentions linked, then the one renderer for user text."""
+    return render_markdown(link_mentions(body))
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise Invalid(_l("Bitte schreiben Sie einen Text."), "body")
+    if len(body) > BODY_MAX:
+        raise Invalid(_l("Der Text ist zu lang (höchstens %(max)d Zeichen).", max=BODY_MAX), "body")
+    return body
+
+
+def check_new_account_brake(actor: User) -> None:
+    """Raise ``Invalid`` when a new account has written its hourly share of posts."""
+    now = utcnow()
+    if actor.created_at is None or actor.created_at < now - timedelta(days=NEW_ACCOUNT_DAYS):
+        return
+    recent = db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(
+            Post.author_id == actor.id, Post.created_at > now - timedelta(hours=1)
+        )
+    )
+    if recent >= NEW_ACCOUNT_POSTS_PER_HOUR:
+        raise Invalid(
+            _l(
+                "Neue Konten können in den ersten %(days)d Tagen höchstens %(count)d Beiträge pro Stunde "
+                "schreiben. Bitte versuchen Sie es in einer Stunde noch einmal.",
+                days=NEW_ACCOUNT_DAYS,
+                count=NEW_ACCOUNT_POSTS_PER_HOUR,
+            ),
+            "body",
+        )
+
+
+def _write(actor: User, thread: Thread, body: str, reply_to: Post | None, at: datetime | None) -> Post:
+    check_new_account_brake(actor)
+    body = _check_body(body)
+    post = Post(
+        thread=thread,
+        author=actor,
+        body=body,
+        html=render(body),
+        created_at=at or utcnow(),
+        reply_to=reply_to if reply_to is not None and reply_to.thread_id == thread.id else None,
+    )
+    db.session.add(post)
+    db.session.flush()
+    thread.post_count += 1
+    thread.last_post_id, thread.last_post_at = post.id, post.created_at
+    mark_read(actor, thread, post.id)
+    notifications.watch_thread(actor, thread, WatchLevel.WATCHING, only_if_unset=True)
+    notifications.post_written(post)
+    return post
+
+
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise Invalid(_l("Bitte geben Sie einen Titel an."), "title")
+    if len(title) > TITLE_MAX:
+        raise Invalid(_l("Der Titel ist zu lang (höchstens %(max)d Zeichen).", max=TITLE_MAX), "title")
+    return title
+
+
+def start_thread(
+    actor: User,
+    group: WorkingGroup,
+    title: str,
+    body: str,
+    practice_id: int | None = None,
+    at: datetime | None = None,
+    practices: Sequence[Practice] = (),
+) -> Thread:
+    """Open a thread with its first post, linking ``practices``; its author watches it.
+    ``at`` dates it (demo data)."""
+    require(actor, "forum.start_thread", group)
+    thread = Thread(
+        group=group,
+        title=_check_title(title),
+        author=actor,
+        practice_id=practice_id,
+        created_at=at or utcnow(),
+        practices=linkable(practices),
+    )
+    db.session.add(thread)
+    _write(actor, thread, body, None, at)
+    return thread
+
+
+def edit_thread(actor: User, thread: Thread, title: str, practices: Sequence[Practice]) -> None:
+    """Change a thread's title and the practices it links."""
+    require(actor, "forum.edit_thread", thread)
+    title = _check_title(title)
+    if title != thread.title:
+        thread.title = title
+        # The title is part of every post's search document.
+        for post in db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id)):
+            search.queue_reindex(post)
+    thread.practices = linkable(practices, kept=thread.practices)
+    db.session.flush()
+
+
+def reply(
+    actor: User, thread: Thread, body: str, reply_to: Post | None = None, at: datetime | None = None
+) -> Post:
+    """Add a post to ``thread``; quoting ``reply_to`` tells its author. ``at`` dates it (demo data)."""
+    require(actor, "forum.reply", thread)
+    return _write(actor, thread, body, reply_to, at)
+
+
+def edit_post(actor: User, post: Post, body: str) -> None:
+    """Change a post's text; the previous text is kept as a revision."""
+    require(actor, "forum.edit_post", post)
+    body = _check_body(body)
+    if body == post.body:
+        return
+    post.revisions.append(
+        PostRevision(body=post.body, written_at=post.edited_at or post.created_at, editor_id=actor.id)
+    )
+    post.body, post.html, post.edited_at = body, render(body), utcnow()
+    db.session.flush()
+
+
+def quote(post: Post) -> str:
+    """The Markdown blockquote with attribution that starts a reply quoting ``post``."""
+    name = post.author.name if post.author else str(_l("gelöschtes Konto"))
+    lines = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    heading = _l("%(name)s schrieb", name=name)
+    link = url_for("forum.post", post_id=post.id, _external=False)
+    return f"> **{heading}** ([#{post.id}]({link})):\n>\n{lines}\n\n"
+
+
+def page_of(post: Post) -> int:
+    """The page of its thread that shows ``post``."""
+    before = db.session.scalar(
+        sa.select(sa.func.count(Post.id)).where(Post.thread_id == post.thread_id, Post.id <= post.id)
+    )
+    return max(1, math.ceil(before / PER_PAGE))
+
+
+def post_path(post: Post) -> str:
+    """The thread page with the post's anchor: where links to a post lead."""
+    page = page_of(post)
+    return url_for(
+        "forum.thread",
+        thread_id=post.thread_id,
+        page=page if page > 1 else None,
+        _anchor=f"beitrag-{post.id}",
+        _external=False,
+    )
+
+
+def thread_posts(thread: Thread, page: int, per_page: int | None = None):
+    """One page of a thread's posts with their authors and organisations loaded alongside:
+    a fixed number of queries whatever the page size."""
+    query = (
+        sa.select(Post)
+        .where(Post.thread_id == thread.id)
+        .order_by(Post.id)
+        .options(
+            selectinload(Post.author).selectinload(User.memberships).selectinload(Membership.organisation)
+        )
+    )
+    return db.paginate(query, page=page, per_page=per_page or PER_PAGE, error_out=False)
+
+
+def read_mark(user, thread: Thread) -> int:
+    """The id of the last post of ``thread`` that ``user`` has seen (0 for none)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    mark = db.session.get(ReadMark, (user.id, thread.id))
+    return mark.last_read_post_id if mark else 0
+
+
+def mark_read(user: User, thread: Thread, post_id: int) -> None:
+    """Remember that ``user`` has seen ``thread`` up to ``post_id`` (never backwards)."""
+    mark = db.session.get(ReadMark, (user.id, thread.id))
+    if mark is None:
+        db.session.add(ReadMark(user_id=user.id, thread_id=thread.id, last_read_post_id=post_id))
+    elif post_id > mark.last_read_post_id:
+        mark.last_read_post_id = post_id
+
+
+def first_unread(user, thread: Thread) -> Post | None:
+    """The first post of ``thread`` that ``user`` has not seen."""
+    return db.session.scalar(
+        sa.select(Post)
+        .where(Post.thread_id == thread.id, Post.id > read_mark(user, thread))
+        .order_by(Post.id)
+        .limit(1)
+    )
+
+
+def thread_list(group: WorkingGroup, page: int, per_page: int | None = None):
+    """A page of the group's threads: pinned first, then by latest activity."""
+    query = (
+        sa.select(Thread)
+        .where(Thread.group_id == group.id)
+        .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .options(selectinload(Thread.author))
+    )
+    return db.paginate(query, page=page, per_page=per_page or PER_PAGE, error_out=False)
+
+
+def unread_counts(user, threads: list[Thread]) -> dict[int, int]:
+    """For each of ``threads``, how many posts ``user`` has not read yet (one query)."""
+    if user is None or not user.is_authenticated or not threads:
+        return {}
+    mark = sa.orm.aliased(ReadMark)
+    query = (
+        sa.select(Post.thread_id, sa.func.count(Post.id))
+        .outerjoin(mark, sa.and_(mark.thread_id == Post.thread_id, mark.user_id == user.id))
+        .where(
+            Post.thread_id.in_([t.id for t in threads]), Post.id > sa.func.coalesce(mark.last_read_post_id, 0)
+        )
+        .group_by(Post.thread_id)
+    )
+    return dict(db.session.execute(query).all())
