@@ -65,8 +65,18 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import home
     from .accounts import bp as accounts_bp
+    from .api import bp as api_bp
     from .directory import bp as directory_bp
+    from .forum import bp as forum_bp
+    from .practices import bp as practices_bp
+    from .search import bp as search_bp
+    from .webtalks import bp as webtalks_bp
 
     app.register_blueprint(home.bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(forum_bp)
+    app.register_blueprint(practices_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(webtalks_bp)
+    app.register_blueprint(api_bp)

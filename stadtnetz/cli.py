@@ -63,6 +63,10 @@ def register(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .demo import demo
     from .directory.cli import directory_cli
+    from .forum.cli import forum_cli
+    from .practices.cli import practices_cli
+    from .search.cli import search_cli
 
-    for command in (serve, worker, demo, directory_cli, users_cli):
+    for command in (serve, worker, demo, directory_cli, users_cli, forum_cli, search_cli,
+                    practices_cli):
         app.cli.add_command(command)

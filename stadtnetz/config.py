@@ -57,6 +57,11 @@ def load(instance_path: Path) -> dict:
         ),
         "REDIS_URL": redis_url,
         "SEARCH_INDEX_DIR": _env("SEARCH_INDEX_DIR", str(instance_path / "search-index")),
+        "ATTACHMENT_DIR": _env("ATTACHMENT_DIR", str(instance_path / "attachments")),
+        "WEBTALK_EMBED_ORIGINS": [
+            origin.strip().rstrip("/") for origin in (_env("WEBTALK_EMBED_ORIGINS") or "").split(",")
+            if origin.strip()
+        ],
         "MAIL_URL": _env("MAIL_URL"),
         "MAIL_SENDER": _env("MAIL_SENDER", "Stadtnetz <noreply@localhost>"),
         "MAIL_DIR": str(instance_path / "mail"),

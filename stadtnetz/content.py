@@ -4,6 +4,7 @@ User text is stored as written and rendered once, on write, through ``render_mar
 Remote (federated) HTML goes through ``sanitize_html``, the same allowlist.
 """
 
+import threading
 from functools import partial
 
 import bleach
@@ -42,9 +43,22 @@ def sanitize_html(html: str) -> str:
     return _cleaner.clean(html)
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown converter, reset: building one costs more than converting a post."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=MARKDOWN_EXTENSIONS, output_format="html"
+        )
+    return converter.reset()
+
+
 def render_markdown(text: str) -> str:
     """Render user Markdown to safe HTML. Headings start at h2 (the page owns h1)."""
-    html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = _converter().convert(text or "")
     html = _shift_headings(html)
     return sanitize_html(html)
 

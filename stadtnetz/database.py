@@ -1,5 +1,6 @@
 """Database set-up shared by every module: UTC times, SQLite pragmas, the migration check."""
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -38,6 +39,12 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def text_enum(cls: type[enum.Enum]) -> sa.Enum:
+    """An enum column storing the readable value, checked by the database, on every database
+    alike (no native PostgreSQL type, so adding a member needs no type migration)."""
+    return sa.Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -30,6 +30,8 @@ from .database import utcnow
 from .directory.models import Kreis, Municipality
 from .directory.services import load_demo_municipalities
 from .extensions import db
+from .forum.demo import load_demo as load_forum_demo
+from .practices.demo import PRACTICES, load_corpus, load_demo_practices
 
 DEMO_PASSWORD = "stadtnetz-demo"
 
@@ -172,6 +174,16 @@ def demo(if_empty: bool) -> None:
     # Staff and moderators first, so the moderator can be recorded as the one who approved.
     users = sum(_user(spec, user_by_email(USERS[1].email)) for spec in USERS)
     click.echo(f"  {users} neu, {len(USERS) - users} schon vorhanden")
+    click.echo("Lege Demo-Arbeitsgruppen und -Themen an …")
+    groups, threads = load_forum_demo()
+    click.echo(f"  {groups} Arbeitsgruppen und {threads} Themen neu")
+    click.echo("Lege Demo-Praxisbeispiele an …")
+    practices = load_demo_practices()
+    click.echo(f"  {practices} neu, {len(PRACTICES) - practices} schon vorhanden")
+    corpus = load_corpus()
+    if corpus is not None:
+        click.echo(f"  Korpus „Datenprojekte“: {corpus.created} neu, {corpus.updated} aktualisiert, "
+                   f"{corpus.unchanged} unverändert, {len(corpus.skipped)} übersprungen")
     db.session.commit()
     click.echo(f"Fertig. Alle Demo-Konten haben das Passwort „{DEMO_PASSWORD}“:")
     for spec in USERS:

@@ -9,6 +9,7 @@ import os
 import re
 import socket
 import threading
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -129,6 +130,7 @@ def app(tmp_path, smtp_server, postgres_schema):
             MAIL_URL=f"smtp://127.0.0.1:{controller.port}",
             MAIL_DIR=str(tmp_path / "mail"),
             SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+            ATTACHMENT_DIR=str(tmp_path / "attachments"),
         )
     )
     app.test_client_class = RequestClient
@@ -254,3 +256,83 @@ def login(client):
 def links_in(message: EmailMessage) -> list[str]:
     """Every http(s) link in a mail's text body."""
     return re.findall(r"https?://\S+", message.get_content())
+
+
+@pytest.fixture
+def make_practice(db, make_organisation, make_municipality):
+    """Create a practice through the services: published (default), ``state="draft"`` or
+    ``"archived"``; by default of a new Kommune with its own municipality."""
+    from stadtnetz.practices import services
+
+    def make(organisation=None, author=None, state: str = "published", **kw):
+        if organisation is None:
+            organisation = make_organisation(municipality=make_municipality())
+        n = next(_counter)
+        data = {
+            "title": f"Praxisbeispiel {n}",
+            "teaser": "Wie eine Innenstadt ihre leeren Ladenlokale wieder füllt.",
+            "situation": "Viele Ladenlokale in der Fußgängerzone standen leer.",
+            "implementation": "Die Stadt mietete Flächen an und vergab sie als Pop-up-Stores.",
+            "topics": ["leerstand"],
+            **kw,
+        }
+        practice = services.create_practice(None, organisation, data)
+        practice.author = author
+        if state in ("published", "archived"):
+            services.publish_practice(None, practice)
+            practice.revisions[0].author = author
+        if state == "archived":
+            services.archive_practice(None, practice)
+        db.session.commit()
+        return practice
+
+    return make
+
+
+@pytest.fixture
+def make_group(db):
+    """Create a working group (public unless ``visibility="members"``) with the given members
+    and moderators (approved)."""
+    from stadtnetz.forum.models import GroupMembership, GroupRole, Visibility, WorkingGroup
+
+    def make(members=(), moderators=(), **kw) -> WorkingGroup:
+        n = next(_counter)
+        group = WorkingGroup(name=kw.pop("name", f"Arbeitsgruppe {n}"),
+                             slug=kw.pop("slug", f"arbeitsgruppe-{n}"),
+                             visibility=Visibility(kw.pop("visibility", "public")), **kw)
+        group.memberships = [GroupMembership(user=u, role=GroupRole.MODERATOR) for u in moderators] + [
+            GroupMembership(user=u) for u in members]
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def make_post(db):
+    """Add a post to ``thread`` through the posting service (rendered, counted, notifying)."""
+    from stadtnetz.forum.posting import reply
+
+    def make(thread, author, body: str = "Ein Beitrag mit **Markdown**.", reply_to=None):
+        post = reply(author, thread, body, reply_to)
+        db.session.commit()
+        return post
+
+    return make
+
+
+@pytest.fixture
+def make_thread(db, make_user, make_group):
+    """Start a thread through the posting service; a group and an author are made if not given."""
+    from stadtnetz.forum.posting import start_thread
+
+    def make(group=None, author=None, title: str = "Erfahrungen mit Pop-up-Stores",
+             body: str = "Wer hat Erfahrung mit Zwischennutzung?"):
+        author = author or make_user(created_at=utcnow() - timedelta(days=30))
+        group = group or make_group(members=[author])
+        thread = start_thread(author, group, title, body)
+        db.session.commit()
+        return thread
+
+    return make

@@ -20,14 +20,46 @@ PUBLIC = {
     "accounts.confirm_new_email",
     # Logging out without a session does no harm and just leads home.
     "accounts.logout",
+    # Practices: drafts answer 404 to everyone but their writers (tests/practices/test_access.py).
+    "practices.browse", "practices.show", "practices.history", "practices.revision",
+    "practices.download_attachment",
+    # Feeds and open data hold published practices only (tests/practices/test_feeds.py, test_opendata.py).
+    "practices.feed", "practices.topic_feed", "practices.municipality_feed",
+    "practices.opendata", "practices.opendata_json", "practices.opendata_csv",
+    # Forum pages check visibility themselves: members-only content answers 404 to outsiders.
+    "forum.groups_list", "forum.group", "forum.thread", "forum.first_unread", "forum.post",
+    "forum.post_history",
+    # Webtalks: members-only talks answer 404 to outsiders (tests/webtalks/test_talks.py); the
+    # calendar feeds are authorised by the secret token in their URL (test_calendar.py).
+    "webtalks.index", "webtalks.past", "webtalks.group_talks", "webtalks.show", "webtalks.talk_ics",
+    "webtalks.archive_page", "webtalks.my_feed", "webtalks.group_feed",
+    # JSON API: published practices and search results as the session's user may see them
+    # (tests/api/test_practices.py, test_search.py).
+    "api.practices", "api.practice", "api.search_all", "api.openapi_document",
+    # Forum API: members-only groups answer 404 to outsiders (tests/forum/test_api.py).
+    "api.groups", "api.group_threads", "api.thread",
+    # Search shows only what the visitor's audiences may see (tests/search/test_visibility.py).
+    "search.index", "search.suggestions",
 }
 LOGIN_REQUIRED = {
+    "practices.like_us", "practices.create", "practices.edit", "practices.publish", "practices.archive",
+    "practices.add_follow_up", "practices.adopt", "practices.withdraw_adoption",
+    "practices.upload_attachment", "practices.delete_attachment",
     "accounts.settings", "accounts.export_data", "accounts.change_email",
     "accounts.delete_account", "accounts.change_password",
     "accounts.moderation", "accounts.set_site_role", "accounts.edit_organisation",
     "accounts.request_membership", "accounts.organisation_domains",
     "accounts.remove_organisation_domain", "accounts.organisation_members",
     "accounts.decide_membership", "accounts.leave_organisation", "accounts.create_organisation",
+    "forum.create_group", "forum.join_group", "forum.leave_group", "forum.watch_group",
+    "forum.group_members", "forum.member_action", "forum.new_thread", "forum.reply", "forum.watch_thread",
+    "forum.edit_post", "forum.edit_thread", "forum.flag_post", "forum.moderate_post", "forum.moderate_thread",
+    "forum.move_thread", "forum.moderation_queue", "forum.audit_log", "forum.notifications_page",
+    "forum.open_notification", "forum.mark_notifications_read", "forum.notification_settings",
+    "forum.mention_suggestions", "forum.discuss_practice",
+    "webtalks.create", "webtalks.edit", "webtalks.cancel", "webtalks.register", "webtalks.unregister",
+    "webtalks.feeds_page", "webtalks.room_page", "webtalks.questions_to_forum",
+    "search.synonyms", "search.delete_synonyms",
 }
 
 
@@ -55,7 +87,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, make_organisation
     organisation = make_organisation(slug="stadt-beispiel")
     url = rule.rule
     for name, value in {"slug": organisation.slug, "token": "x", "user_id": "1",
-                        "membership_id": "1", "domain_id": "1"}.items():
+                        "membership_id": "1", "domain_id": "1",
+                        "practice_id": "1", "adoption_id": "1", "attachment_id": "1", "number": "1",
+                        "thread_id": "1", "post_id": "1", "notification_id": "1", "action": "lock",
+                        "talk_id": "1", "group_id": "1"}.items():
         url = url.replace(f"<{name}>", value).replace(f"<int:{name}>", value)
     response = client.open(url, method=method)
     assert response.status_code == 302

@@ -45,3 +45,17 @@ def test_an_unreachable_smtp_server_keeps_the_mail_for_a_retry(app, db):
     db.session.commit()
     assert outbox.run_pending("mail") == 0
     assert outbox.pending_count("mail") == 1
+
+
+def test_a_long_german_subject_arrives_with_every_space(app, db, mailbox):
+    # Folded between two encoded words, the space before "erwähnt" used to vanish (gh-144156).
+    subjects = [
+        "Person 2650 hat Sie in „Hitzeaktionsplan“ erwähnt",
+        "Dr. Annegret Müller-Lüdenscheid hat Ihnen in „Grünflächen, Schwammstadt und "
+        "Hitzeschutz für ältere Menschen“ geantwortet",
+    ]
+    with app.test_request_context():
+        for subject in subjects:
+            mail.send_mail("dora@example.org", subject, "test_message", name="Dora")
+    db.session.commit()
+    assert [message["Subject"] for message in mailbox.deliver()] == subjects

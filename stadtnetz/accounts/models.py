@@ -9,14 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, text_enum, utcnow
 from ..directory.models import Kreis, Municipality
 from ..extensions import db
-
-
-def _enum(cls: type[enum.Enum]) -> sa.Enum:
-    # Store the readable value, checked by the database, without a native PostgreSQL type.
-    return sa.Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
 
 
 class SiteRole(enum.StrEnum):
@@ -82,7 +77,7 @@ class User(UserMixin, db.Model):
     job_title: Mapped[str] = mapped_column(sa.String(120), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     locale: Mapped[str | None] = mapped_column(sa.String(5))
-    site_role: Mapped[SiteRole] = mapped_column(_enum(SiteRole), default=SiteRole.MEMBER)
+    site_role: Mapped[SiteRole] = mapped_column(text_enum(SiteRole), default=SiteRole.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -126,7 +121,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    type: Mapped[OrganisationType] = mapped_column(_enum(OrganisationType), index=True)
+    type: Mapped[OrganisationType] = mapped_column(text_enum(OrganisationType), index=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     # A Kommune is linked to its Gemeinde, a Landkreis to its Kreis; one organisation each.
@@ -172,9 +167,9 @@ class Membership(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[MembershipRole] = mapped_column(_enum(MembershipRole), default=MembershipRole.MEMBER)
+    role: Mapped[MembershipRole] = mapped_column(text_enum(MembershipRole), default=MembershipRole.MEMBER)
     status: Mapped[MembershipStatus] = mapped_column(
-        _enum(MembershipStatus), default=MembershipStatus.PENDING
+        text_enum(MembershipStatus), default=MembershipStatus.PENDING
     )
     message: Mapped[str] = mapped_column(sa.Text, default="")
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -88,3 +88,156 @@ def _leave_organisation(user, organisation) -> bool:
     # Leaving also withdraws a pending request; a declined one is only a record.
     membership = membership_of(user, organisation)
     return membership is not None and membership.status != MembershipStatus.DECLINED
+
+
+# Practices. Targets are read by attribute only: accounts imports no feature module.
+def is_verified_member(user, organisation) -> bool:
+    membership = membership_of(user, organisation)
+    return membership is not None and membership.is_approved
+
+
+@rule("practice.create")
+def _create_practice(user, organisation) -> bool:
+    # Without a target: may the user write a practice for any organisation at all?
+    if organisation is None:
+        return user.is_verified
+    return is_verified_member(user, organisation)
+
+
+@rule("practice.edit")
+def _edit_practice(user, practice) -> bool:
+    # Also covers publishing, archiving, follow-up notes, attachments and reading the draft.
+    return user.is_moderator or is_verified_member(user, practice.organisation)
+
+
+@rule("practice.adopt")
+def _adopt_practice(user, practice) -> bool:
+    # Only for a published practice, on behalf of another organisation, once per organisation.
+    taken = {practice.organisation_id} | {adoption.organisation_id for adoption in practice.adoptions}
+    return practice.state.value == "published" and any(
+        m.organisation_id not in taken for m in user.approved_memberships
+    )
+
+
+@rule("adoption.withdraw")
+def _withdraw_adoption(user, adoption) -> bool:
+    return user.is_moderator or is_verified_member(user, adoption.organisation)
+
+
+# Forum (working groups). The targets are forum objects, used by their attributes only, so this
+# policy imports no feature. Members-only groups show their threads to approved members and the
+# site's moderators, nobody else; everything below builds on ``may_read_group``.
+
+
+def may_read_group(user, group) -> bool:
+    """True if ``user`` (possibly anonymous) may read the threads of ``group``."""
+    return group.is_public or can(user, "forum.read_members_only", group)
+
+
+@rule("forum.read_members_only")
+def _read_members_only(user, group) -> bool:
+    return user.is_moderator or group.is_member(user)
+
+
+@rule("forum.create_group")
+def _create_group(user, _target) -> bool:
+    return user.is_moderator
+
+
+@rule("forum.join_group")
+def _join_group(user, group) -> bool:
+    return user.email_confirmed and group.membership_of(user) is None
+
+
+@rule("forum.leave_group")
+def _leave_group(user, group) -> bool:
+    return group.membership_of(user) is not None
+
+
+@rule("forum.moderate")
+def _moderate_group(user, group) -> bool:
+    return user.is_moderator or group.is_moderator(user)
+
+
+@rule("forum.start_thread")
+def _start_thread(user, group) -> bool:
+    # In a public group every confirmed user may write; members-only groups need membership.
+    return user.email_confirmed and (group.is_public or group.is_member(user))
+
+
+@rule("forum.reply")
+def _reply(user, thread) -> bool:
+    return can(user, "forum.start_thread", thread.group) and (
+        not thread.locked or can(user, "forum.moderate", thread.group)
+    )
+
+
+@rule("forum.edit_post")
+def _edit_post(user, post) -> bool:
+    if can(user, "forum.moderate", post.thread.group):
+        return True
+    return post.author_id == user.id and not post.is_deleted and can(user, "forum.reply", post.thread)
+
+
+@rule("forum.edit_thread")
+def _edit_thread(user, thread) -> bool:
+    # The title and the linked practices: the thread's author while they may reply, and moderators.
+    if can(user, "forum.moderate", thread.group):
+        return True
+    return thread.author_id == user.id and can(user, "forum.reply", thread)
+
+
+@rule("forum.flag_post")
+def _flag_post(user, post) -> bool:
+    return user.email_confirmed and post.author_id != user.id and may_read_group(user, post.thread.group)
+
+
+@rule("forum.see_queue")
+def _see_queue(user, moderated_group_ids) -> bool:
+    # ``moderated_group_ids``: the groups the user moderates, None for site moderators.
+    return moderated_group_ids is None or bool(moderated_group_ids)
+
+
+# Webtalks. Targets are a working group (creating) or a webtalk, read by attribute only.
+
+
+def may_view_webtalk(user, webtalk) -> bool:
+    """True if ``user`` (possibly anonymous) may see ``webtalk``: public, or a member's talk."""
+    return webtalk.is_public or can(user, "webtalk.view_members_only", webtalk)
+
+
+@rule("webtalk.view_members_only")
+def _view_members_only_webtalk(user, webtalk) -> bool:
+    return user.is_moderator or webtalk.group.is_member(user) or user.id in webtalk.speaker_user_ids()
+
+
+@rule("webtalk.create")
+def _create_webtalk(user, group) -> bool:
+    return user.is_moderator or group.is_moderator(user)
+
+
+@rule("webtalk.moderate")
+def _moderate_webtalk(user, webtalk) -> bool:
+    # Editing, cancelling and moderating the live room: site moderators and the group's moderators.
+    return can(user, "webtalk.create", webtalk.group)
+
+
+@rule("webtalk.register")
+def _register_for_webtalk(user, webtalk) -> bool:
+    return user.email_confirmed and may_view_webtalk(user, webtalk)
+
+
+@rule("webtalk.enter_room")
+def _enter_webtalk_room(user, webtalk) -> bool:
+    # Public talks: any logged-in user. Members-only: registered participants, speakers, moderators.
+    if can(user, "webtalk.moderate", webtalk) or user.id in webtalk.speaker_user_ids():
+        return True
+    if webtalk.is_public:
+        return True
+    registration = webtalk.registration_of(user)
+    return registration is not None and registration.status.value == "confirmed"
+
+
+@rule("search.manage_synonyms")
+def _manage_synonyms(user, _target) -> bool:
+    return user.site_role == SiteRole.ADMIN

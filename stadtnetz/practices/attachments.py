@@ -32,10 +32,8 @@ SIGNATURES = (
 
 
 def storage_dir() -> Path:
-    """The folder attachments live in: ``PRACTICE_ATTACHMENT_DIR``, by default in the instance
-    folder; never one the web server serves directly."""
-    configured = current_app.config.get("PRACTICE_ATTACHMENT_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "attachments"
+    """The folder attachments live in (``ATTACHMENT_DIR``); never one the web server serves."""
+    return Path(current_app.config["ATTACHMENT_DIR"])
 
 
 def max_bytes() -> int:

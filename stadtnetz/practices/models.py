@@ -15,8 +15,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import search
-from ..accounts.models import Organisation, User, _enum
-from ..database import UTCDateTime, utcnow
+from ..accounts.models import Organisation, User
+from ..database import UTCDateTime, text_enum, utcnow
 from ..directory.models import Municipality
 from ..extensions import db
 from .topics import AdoptionKind, PracticeState, PracticeStatus, Topic, cost_range
@@ -56,8 +56,10 @@ class Practice(db.Model):
     transferability: Mapped[str] = mapped_column(sa.Text, default="")
     transferability_html: Mapped[str] = mapped_column(sa.Text, default="")
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    status: Mapped[PracticeStatus] = mapped_column(_enum(PracticeStatus), default=PracticeStatus.UMSETZUNG)
-    state: Mapped[PracticeState] = mapped_column(_enum(PracticeState), default=PracticeState.DRAFT,
+    status: Mapped[PracticeStatus] = mapped_column(
+        text_enum(PracticeStatus), default=PracticeStatus.UMSETZUNG
+    )
+    state: Mapped[PracticeState] = mapped_column(text_enum(PracticeState), default=PracticeState.DRAFT,
                                                  index=True)
     started_on: Mapped[date | None] = mapped_column(sa.Date)
     ended_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -269,7 +271,7 @@ class Adoption(db.Model):
         sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    kind: Mapped[AdoptionKind] = mapped_column(_enum(AdoptionKind))
+    kind: Mapped[AdoptionKind] = mapped_column(text_enum(AdoptionKind))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

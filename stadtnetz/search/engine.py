@@ -19,6 +19,7 @@ from pathlib import Path
 from threading import Lock, RLock
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from whoosh import index, writing
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3PerDocReader
@@ -299,14 +300,14 @@ class SearchEngine:
 
 def _check(sort: str, page: int, per_page: int, facets, filters) -> None:
     if sort not in SORTS:
-        raise Invalid(f"unknown sort: {sort}", "sort")
+        raise Invalid(_l("Unbekannte Sortierung: %(sort)s", sort=sort), "sort")
     if page < 1:
-        raise Invalid("page must be 1 or more", "page")
+        raise Invalid(_l("Die Seite muss 1 oder größer sein."), "page")
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise Invalid(f"per_page must be between 1 and {MAX_PER_PAGE}", "per_page")
+        raise Invalid(_l("Treffer je Seite: 1 bis %(maximum)s.", maximum=MAX_PER_PAGE), "per_page")
     for name in [*facets, *(filters or {})]:
         if name not in FACETS:
-            raise Invalid(f"unknown facet: {name}", "facets")
+            raise Invalid(_l("Unbekannter Filter: %(name)s", name=name), "facets")
 
 
 def _page(snap: Snapshot, matched: int, column: str, reverse: bool, start: int, size: int) -> list[int]:

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import search
-from ..accounts.models import User, _enum
-from ..database import UTCDateTime, utcnow
+from ..accounts.models import User
+from ..database import UTCDateTime, text_enum, utcnow
 from ..extensions import db
 from ..forum.models import WorkingGroup
 from ..practices.models import Practice
@@ -69,7 +69,7 @@ class Webtalk(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None] = mapped_column()
-    access: Mapped[Access] = mapped_column(_enum(Access), default=Access.PUBLIC)
+    access: Mapped[Access] = mapped_column(text_enum(Access), default=Access.PUBLIC)
     stage_url: Mapped[str] = mapped_column(sa.String(500), default="")
     anonymous_questions: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -183,7 +183,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     webtalk_id: Mapped[int] = mapped_column(sa.ForeignKey("webtalk.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    status: Mapped[RegistrationStatus] = mapped_column(text_enum(RegistrationStatus))
     # The waiting list moves up in this order; a new registration after a cancellation queues anew.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

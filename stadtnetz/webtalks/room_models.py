@@ -13,8 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import User, _enum
-from ..database import UTCDateTime, utcnow
+from ..accounts.models import User
+from ..database import UTCDateTime, text_enum, utcnow
 from ..extensions import db
 
 
@@ -85,7 +85,7 @@ class Question(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     html: Mapped[str] = mapped_column(sa.Text)
     votes: Mapped[int] = mapped_column(default=0)
-    state: Mapped[QuestionState] = mapped_column(_enum(QuestionState), default=QuestionState.OPEN)
+    state: Mapped[QuestionState] = mapped_column(text_enum(QuestionState), default=QuestionState.OPEN)
     answer: Mapped[str] = mapped_column(sa.Text, default="")
     answer_html: Mapped[str] = mapped_column(sa.Text, default="")
     # The forum thread this question became after the talk (a plain number: forum owns it).

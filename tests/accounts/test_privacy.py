@@ -23,10 +23,10 @@ def test_export_contains_profile_and_memberships_but_no_secrets(
     make_membership(user, make_organisation(name="Stadt Menden", slug="menden"))
     login(user)
 
-    def add_forum_section(_sender, user, export, **_kw):
-        export["forum"] = {"posts": [f"post by {user.id}"]}
+    def add_example_section(_sender, user, export, **_kw):
+        export["example"] = {"notes": [f"note by {user.id}"]}
 
-    with collect_personal_data.connected_to(add_forum_section):
+    with collect_personal_data.connected_to(add_example_section):
         response = client.post("/konto/daten")
     assert response.headers["Content-Disposition"] == f"attachment; filename=stadtnetz-daten-{user.id}.json"
     data = json.loads(response.get_data(as_text=True))
@@ -34,7 +34,7 @@ def test_export_contains_profile_and_memberships_but_no_secrets(
     assert data["account"]["job_title"] == "Bauamt" and data["account"]["last_login_at"]
     assert data["memberships"][0]["organisation"] == "Stadt Menden"
     assert data["memberships"][0]["status"] == "approved"
-    assert data["forum"] == {"posts": [f"post by {user.id}"]}
+    assert data["example"] == {"notes": [f"note by {user.id}"]}
     body = response.get_data(as_text=True)
     assert user.password_hash not in body and user.session_token not in body
 

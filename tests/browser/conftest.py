@@ -39,6 +39,7 @@ def app(tmp_path, smtp_server):
             MAIL_URL=f"smtp://127.0.0.1:{controller.port}",
             MAIL_DIR=str(tmp_path / "mail"),
             SEARCH_INDEX_DIR=str(tmp_path / "search-index"),
+            ATTACHMENT_DIR=str(tmp_path / "attachments"),
             WTF_CSRF_ENABLED=True,
             SERVER_NAME=None,
         )

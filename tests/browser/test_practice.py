@@ -14,12 +14,6 @@ pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def attachment_dir(app, tmp_path):
-    """Uploads go to the test's own folder, not the checkout's instance folder."""
-    app.config["PRACTICE_ATTACHMENT_DIR"] = str(tmp_path / "attachments")
-
-
 @pytest.fixture
 def towns(make_municipality, make_organisation, make_user, make_membership):
     """Lüdenscheid with a verified writer, Iserlohn with a verified member."""

@@ -1,5 +1,6 @@
 """Fixtures of the practice tests: two Kommunen with a verified writer each, and helpers."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -7,11 +8,10 @@ import pytest
 from stadtnetz.accounts.models import MembershipStatus, SiteRole
 
 
-@pytest.fixture(autouse=True)
-def attachment_dir(app, tmp_path):
-    """Attachments of each test go to its own folder, not the checkout's instance folder."""
-    app.config["PRACTICE_ATTACHMENT_DIR"] = str(tmp_path / "attachments")
-    return tmp_path / "attachments"
+@pytest.fixture
+def attachment_dir(app):
+    """The test's own attachment folder (the ``app`` fixture sets it)."""
+    return Path(app.config["ATTACHMENT_DIR"])
 
 
 @pytest.fixture
