@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from socketio import RedisManager
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
@@ -59,7 +60,11 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
-    socketio.init_app(app, message_queue=app.config["REDIS_URL"], async_mode="threading")
+    # Flask-SocketIO keeps the manager of an earlier app's message queue on the shared extension,
+    # so every app names its own: Redis when configured, else the in-process default (None).
+    redis_url = app.config["REDIS_URL"]
+    manager = RedisManager(redis_url, channel="flask-socketio") if redis_url else None
+    socketio.init_app(app, message_queue=redis_url, client_manager=manager, async_mode="threading")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -24,7 +24,7 @@ def enter_room(new_context, email: str, talk: Webtalk) -> Page:
     page.goto("/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Zum Webtalk anmelden").click()
+    page.get_by_role("button", name="Anmelden").click()
     page.goto(talk.room_url)
     expect(page.locator("#room-status")).to_have_text("Verbunden.")
     return page
