@@ -81,7 +81,7 @@ def _write(actor: User, thread: Thread, body: str, reply_to: Post | None, at: da
         body=body,
         html=render(body),
         created_at=at or utcnow(),
-        reply_to=reply_to if reply_to is not None and reply_to.thread_id == thread.id else None,
+        reply_to=quotable(thread, reply_to),
     )
     db.session.add(post)
     db.session.flush()
@@ -159,6 +159,11 @@ def edit_post(actor: User, post: Post, body: str) -> None:
     )
     post.body, post.html, post.edited_at = body, render(body), utcnow()
     db.session.flush()
+
+
+def quotable(thread: Thread, post: Post | None) -> Post | None:
+    """``post`` if a reply in ``thread`` may quote it (a visible post of that thread), else None."""
+    return post if post is not None and post.thread_id == thread.id and post.is_visible else None
 
 
 def quote(post: Post) -> str:

@@ -120,17 +120,18 @@ def reply(thread_id: int):
     thread = thread_or_404(thread_id)
     require(current_user, "forum.reply", thread)
     form = PostForm()
-    if request.method == "GET" and request.args.get("zitat", type=int):
-        quoted = db.session.get(Post, request.args.get("zitat", type=int))
-        if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
+    quoted_id = request.args.get("zitat", type=int)
+    if request.method == "GET" and quoted_id:
+        quoted = posting.quotable(thread, db.session.get(Post, quoted_id))
+        if quoted is not None:
             form.body.data, form.reply_to.data = posting.quote(quoted), str(quoted.id)
     preview = None
     if form.validate_on_submit():
         if _previewing():
             preview = posting.render(form.body.data)
         else:
-            quoted_id = form.reply_to.data or ""
-            reply_to = db.session.get(Post, int(quoted_id)) if quoted_id.isdigit() else None
+            reply_to_id = form.reply_to.data or ""
+            reply_to = db.session.get(Post, int(reply_to_id)) if reply_to_id.isdigit() else None
             try:
                 post = posting.reply(acting_user(), thread, form.body.data, reply_to)
             except Invalid as error:
