@@ -19,7 +19,7 @@ from ..forum.groups import all_groups
 from ..forum.models import Thread, WorkingGroup
 from . import bp
 from .routes import _pagination, parse_args
-from .schemas import MAX_PER_PAGE, ArgsSchema, PaginationSchema, public_url
+from .schemas import MAX_PER_PAGE, ArgsSchema, PaginationSchema, id_parameter, public_url
 
 
 class PageArgs(ArgsSchema):
@@ -173,19 +173,13 @@ def add_paths(spec, json_response, errors) -> None:
             }
         },
     )
-    group_id = {
-        "in": "path",
-        "name": "group_id",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1},
-    }
     spec.path(
         path=url_for("api.group_threads", group_id=0).replace("/0/", "/{group_id}/"),
         operations={
             "get": {
                 "operationId": "listGroupThreads",
                 "summary": _("Die Themen einer Arbeitsgruppe, seitenweise"),
-                "parameters": [group_id, *_page_parameters()],
+                "parameters": [id_parameter("group_id"), *_page_parameters()],
                 "responses": {
                     "200": json_response(ThreadListSchema, _("Eine Seite Themen")),
                     **errors(400, 404),
@@ -193,19 +187,13 @@ def add_paths(spec, json_response, errors) -> None:
             }
         },
     )
-    thread_id = {
-        "in": "path",
-        "name": "thread_id",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1},
-    }
     spec.path(
         path=url_for("api.thread", thread_id=0).replace("/0", "/{thread_id}"),
         operations={
             "get": {
                 "operationId": "getThread",
                 "summary": _("Ein Thema mit einer Seite seiner Beiträge"),
-                "parameters": [thread_id, *_page_parameters()],
+                "parameters": [id_parameter("thread_id"), *_page_parameters()],
                 "responses": {"200": json_response(ThreadSchema, _("Das Thema")), **errors(400, 404)},
             }
         },

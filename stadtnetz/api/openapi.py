@@ -15,6 +15,7 @@ from .schemas import (
     SearchArgs,
     SearchResultSchema,
     SectionSchema,
+    id_parameter,
 )
 
 OPENAPI_VERSION = "3.1.0"
@@ -51,8 +52,7 @@ def document() -> dict:
     spec.path(path=practice_path, operations={"get": {
         "operationId": "getPractice",
         "summary": _("Ein Praxisbeispiel"),
-        "parameters": [{"in": "path", "name": "practice_id", "required": True,
-                        "schema": {"type": "integer", "minimum": 1}}],
+        "parameters": [id_parameter("practice_id")],
         "responses": {"200": _json(PracticeSchema, _("Das Praxisbeispiel")), **_errors(404)},
     }})
     spec.path(path=url_for("api.search_all"), operations={"get": {

@@ -73,6 +73,11 @@ class SearchArgs(BrowseArgs):
         self.fields["kinds"].inner.validators = [_one_of(sorted(search_registry))]
 
 
+def id_parameter(name: str) -> dict:
+    """The OpenAPI description of a numeric id in the path, e.g. ``/threads/{thread_id}``."""
+    return {"in": "path", "name": name, "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
 def public_url(path: str) -> str:
     """``path`` on the instance's public ``BASE_URL`` (behind a proxy the request's host differs)."""
     return current_app.config["BASE_URL"] + path
