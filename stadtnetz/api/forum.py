@@ -18,7 +18,7 @@ from ..forum import posting
 from ..forum.groups import all_groups
 from ..forum.models import Thread, WorkingGroup
 from . import bp
-from .routes import _pagination, parse_args
+from .routes import pagination, parse_args
 from .schemas import MAX_PER_PAGE, ArgsSchema, PaginationSchema, id_parameter, public_url
 
 
@@ -135,7 +135,7 @@ def group_threads(group_id: int):
     args = parse_args(PageArgs())
     page = posting.thread_list(group, args["page"], args["per_page"])
     return jsonify(
-        ThreadListSchema().dump({"group": group, "items": page.items, "pagination": _pagination(page)})
+        ThreadListSchema().dump({"group": group, "items": page.items, "pagination": pagination(page)})
     )
 
 
@@ -151,7 +151,7 @@ def thread(thread_id: int):
     data = ThreadSchema().dump(found)
     data.update(
         ThreadSchema(only=("posts", "pagination")).dump(
-            {"posts": page.items, "pagination": _pagination(page)}
+            {"posts": page.items, "pagination": pagination(page)}
         )
     )
     return jsonify(data)

@@ -101,7 +101,7 @@ def _search(args: dict, kinds: list[str] | None, facets: tuple[str, ...]):
     )
 
 
-def _pagination(results) -> dict:
+def pagination(results) -> dict:
     """Page figures and links that keep every other parameter as given."""
 
     def link(page: int) -> str:
@@ -127,7 +127,7 @@ def practices():
     # The index is a cache: the database decides what is published right now.
     found = {p.id: p for p in db.session.scalars(queries.published().where(Practice.id.in_(ids)))}
     items = [found[i] for i in ids if i in found]
-    return jsonify(PracticeListSchema().dump({"items": items, "pagination": _pagination(results)}))
+    return jsonify(PracticeListSchema().dump({"items": items, "pagination": pagination(results)}))
 
 
 @bp.get("/practices/<int:practice_id>")
@@ -143,7 +143,7 @@ def search_all():
     results = _search(args, kinds=args.get("kinds"), facets=SEARCH_FACETS)
     return jsonify(SearchResultSchema().dump({
         "q": args["q"], "corrected": results.corrected, "hits": results.hits, "facets": results.facets,
-        "pagination": _pagination(results),
+        "pagination": pagination(results),
     }))
 
 
