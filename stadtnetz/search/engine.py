@@ -13,22 +13,22 @@ import math
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from pathlib import Path
 from threading import Lock, RLock
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from whoosh import index, writing
+from whoosh import index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, FieldType, Schema
-from whoosh.formats import Existence, Positions
+from whoosh.formats import Existence
 
 from ..errors import Invalid
-from . import compounds, ranking
-from .analysis import GermanAnalyzer, Segments, SpellingAnalyzer, word_terms, words
+from . import bulk, compounds, ranking
+from .analysis import ContentField, Segments, SpellingAnalyzer, word_terms, words
 from .folding import fold
 from .querying import FIELD, QueryBuilder
 from .results import FacetValue, Hit, Results
@@ -41,6 +41,8 @@ MULTI_VALUED = frozenset({"topic", "audience"})
 SORTS = {"relevance": None, "newest": ("published", True), "title": ("title_sort", False),
          "cost": ("cost", True)}
 MAX_PER_PAGE = 100
+#: With fewer documents holding every word of a query, documents holding some of them follow.
+FEW_HITS = 10
 #: A snapshot is checked for changes at most this often (seconds); a check reads the folder.
 REFRESH_INTERVAL = 0.2
 BOOSTS = (("title", 3.0), ("teaser", 2.0), ("tags", 1.5), ("body", 1.0))
@@ -66,16 +68,24 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        content=FieldType(Positions(), GermanAnalyzer(), scorable=True),
+        content=ContentField(),
         words=FieldType(Existence(), SpellingAnalyzer()),
         audience=KEYWORD(commas=True),
         topic=KEYWORD(commas=True),
         **{name: ID() for name in FACETS if name not in ("kind", "topic")},
-        published=NUMERIC(bits=64, sortable=True, signed=False),
-        cost=NUMERIC(bits=64, sortable=True),
-        title_sort=ID(sortable=True),
+        published=_sort_key(NUMERIC(bits=64, sortable=True, signed=False)),
+        cost=_sort_key(NUMERIC(bits=64, sortable=True)),
+        title_sort=_sort_key(ID(sortable=True)),
         data=STORED(),
     )
+
+
+def _sort_key(field: FieldType) -> FieldType:
+    """A field kept only as a column to sort by: no postings, which nothing would read (its
+    values, nearly one per document, were most of the index's terms). The values stay as
+    they were, so an index written before this change takes them too until it is rebuilt."""
+    field.indexed = False
+    return field
 
 
 def digest(document: dict[str, Any]) -> str:
@@ -160,25 +170,20 @@ class SearchEngine:
         self.refresh()
 
     def rebuild(self, documents: Iterable[dict[str, Any]], progress: Callable[[int], None] | None = None,
-                procs: int = 1, limitmb: int = 1024) -> int:
-        """Replace the whole index by ``documents``; readers keep the old one until commit.
+                procs: int = 1) -> int:
+        """Replace the whole index by ``documents``; readers keep the old one until it is written.
 
-        ``procs`` processes analyse and write in parallel (one segment each); ``limitmb`` is the
-        memory each may fill before it spills sorted postings to disk and must merge them later.
+        ``procs`` processes analyse and write in parallel, one segment each (see ``bulk``).
         """
         compounds.lexicon()  # loaded once here, the forked writer processes share it
-        writer = self.index.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1, timeout=30)
-        count = 0
-        try:
-            for document in documents:
-                writer.add_document(**_fields(document))
-                count += 1
+
+        def fields() -> Iterator[dict[str, Any]]:
+            for count, document in enumerate(documents, 1):
+                yield _fields(document)
                 if progress and count % 1000 == 0:
                     progress(count)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=writing.CLEAR)
+
+        count = bulk.write_index(self.index, schema(), fields(), procs=procs)
         self.refresh()
         if progress:
             progress(count)
@@ -220,13 +225,20 @@ class SearchEngine:
         built = builder.build(q)
         if built.query is None:
             # Nothing typed: browse everything; only stop words typed: nothing to find.
-            matched = 0 if q and q.strip() else allowed
+            matched = strict = 0 if q and q.strip() else allowed
         else:
-            matched = snap.mask(built.query) & allowed
+            matched = strict = snap.mask(built.query) & allowed
+            if built.relaxed is not None and strict.bit_count() < FEW_HITS:
+                # Too few documents have every word: add those with some of them, after.
+                matched = snap.mask(built.relaxed) & allowed
         total = matched.bit_count()
         start = (page - 1) * per_page
         if built.query is not None and sort == "relevance":
-            ranked = ranking.rank(snap, built.query, matched, start + per_page)[start:]
+            ranked = ranking.rank(snap, built.query, strict, max(start + per_page, ranking.RERANK))
+            ranked = ranking.by_title(snap, ranked, built.stems)[: start + per_page]
+            if len(ranked) < start + per_page and matched != strict:
+                ranked += ranking.rank(snap, built.relaxed, matched & ~strict, start + per_page - len(ranked))
+            ranked = ranked[start:]
         else:
             column, reverse = SORTS[sort] or SORTS["newest"]
             ranked = [(docnum, 0.0) for docnum in _page(snap, matched, column, reverse, start, per_page)]

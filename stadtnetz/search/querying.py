@@ -54,11 +54,19 @@ def parse(text: str) -> ParsedQuery:
 
 @dataclass
 class BuiltQuery:
-    """The Whoosh query, the terms to highlight and the corrected spelling (if any)."""
+    """The Whoosh query, the terms to highlight and the corrected spelling (if any).
+
+    ``relaxed`` (with two or more plain words) asks for any of the words instead of all of
+    them, phrases and exclusions still holding: what to show when too few documents have all.
+    ``stems`` are those of the words typed (plain and in phrases), without their compound
+    parts or synonyms: what a title that the query names holds.
+    """
 
     query: wq.Query | None
     highlight: set[str]
     corrected: str | None
+    relaxed: wq.Query | None = None
+    stems: frozenset[str] = frozenset()
 
 
 class QueryBuilder:
@@ -72,19 +80,21 @@ class QueryBuilder:
     def build(self, text: str) -> BuiltQuery:
         """The query for ``text``; ``query`` is None when nothing searchable was typed."""
         parsed = parse(text)
-        clauses, spelled = self._words(parsed.words)
-        clauses += [clause for phrase in parsed.phrases if (clause := self._phrase(phrase))]
+        word_clauses, spelled = self._words(parsed.words)
+        phrases = [clause for phrase in parsed.phrases if (clause := self._phrase(phrase))]
         excluded = [clause for pieces in parsed.excluded if (clause := self._exact(pieces, False))]
-        if not clauses and not excluded:
+        if not word_clauses and not phrases and not excluded:
             return BuiltQuery(None, set(), None)
-        # Only exclusions ("-Kataster"): everything else.
-        query = wq.And(clauses) if len(clauses) > 1 else clauses[0] if clauses else wq.Every()
-        if excluded:
-            query = wq.AndNot(query, wq.Or(excluded))
         corrected = None
         if spelled != parsed.words:
             corrected = _respell(text, dict(zip(parsed.words, spelled, strict=True)))
-        return BuiltQuery(query, self.highlight, corrected)
+        relaxed = None
+        if len(word_clauses) > 1:
+            relaxed = _all_of([wq.Or(word_clauses), *phrases], excluded)
+        typed = [*spelled, *(word for phrase in parsed.phrases for word in phrase)]
+        stems = frozenset(terms[0] for word in typed if (terms := word_terms(word)))
+        return BuiltQuery(_all_of([*word_clauses, *phrases], excluded), self.highlight, corrected,
+                          relaxed, stems)
 
     def _words(self, typed: list[str]) -> tuple[list[wq.Query], list[str]]:
         """Clauses for the plain words (synonym runs first, longest run wins) and their spelling."""
@@ -163,6 +173,12 @@ class QueryBuilder:
         frequency = self.reader.doc_frequency
         best = min(candidates, key=lambda c: (distance(c, typed), -frequency(SPELLING_FIELD, c)))
         return best.capitalize() if word[:1].isupper() else best
+
+
+def _all_of(clauses: list[wq.Query], excluded: list[wq.Query]) -> wq.Query:
+    """All of ``clauses`` (everything when there are none) and none of ``excluded``."""
+    query = wq.And(clauses) if len(clauses) > 1 else clauses[0] if clauses else wq.Every()
+    return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
 
 def _respell(text: str, corrections: dict[str, str]) -> str:

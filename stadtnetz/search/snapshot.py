@@ -13,6 +13,7 @@ from threading import Lock
 
 from whoosh import query as wq
 
+from .analysis import word_terms, words
 from .querying import FIELD as TEXT_FIELD
 from .ranking import K1, B
 
@@ -35,6 +36,7 @@ class Snapshot:
         self._orders: dict[tuple[str, bool], list[int]] = {}
         self._lock = Lock()
         self._norms: list[float] | None = None
+        self._titles: dict[int, frozenset[str]] = {}
         self.live = self.from_docnums(self.reader.all_doc_ids())
 
     def close(self) -> None:
@@ -130,6 +132,15 @@ class Snapshot:
             self._norms = [K1 * (1 - B + B * length(docnum, "content") / average)
                            for docnum in range(self.size)]
         return self._norms
+
+    def title_stems(self, docnum: int) -> frozenset[str]:
+        """The stems of the words of a document's title (each word's own, not its parts')."""
+        stems = self._titles.get(docnum)
+        if stems is None:
+            title = self.reader.stored_fields(docnum)["data"].get("title") or ""
+            stems = self._titles[docnum] = frozenset(terms[0] for word in words(title)
+                                                     if (terms := word_terms(word)))
+        return stems
 
     def any_of(self, field: str, values) -> int:
         mask = 0

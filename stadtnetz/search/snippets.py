@@ -1,5 +1,7 @@
 """Highlighted snippets: the passage of a text with the most query words, each in ``<mark>``."""
 
+from itertools import islice
+
 from markupsafe import Markup, escape
 
 from .analysis import WORD, word_terms
@@ -9,26 +11,29 @@ SNIPPET_WORDS = 32
 
 
 def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> Markup:
-    """The window of ``size`` words with the most words matching ``terms``, as safe HTML."""
-    spans = [match.span() for match in WORD.finditer(text or "")]
-    if not spans:
+    """The window of ``size`` words with the most words matching ``terms``, as safe HTML.
+
+    The words are found and matched in C (``findall``, the cached ``word_terms``); only the
+    window is located in the text and escaped, between the marks in whole runs.
+    """
+    words = WORD.findall(text or "")
+    if not words:
         return Markup("")
-    hits = [i for i, (start, end) in enumerate(spans) if terms.intersection(word_terms(text[start:end]))]
+    hits = [i for i, found in enumerate(map(word_terms, words)) if not terms.isdisjoint(found)]
     first = _best_window(hits, size) if hits else 0
-    last = min(first + size, len(spans)) - 1
+    last = min(first + size, len(words)) - 1
     marked = set(hits)
+    spans = [match.span() for match in islice(WORD.finditer(text), last + 1)][first:]
     pieces = [Markup("… ") if first else Markup("")]
-    cursor = spans[first][0]
-    for i in range(first, last + 1):
-        start, end = spans[i]
-        pieces.append(escape(text[cursor:start]))
-        word = escape(text[start:end])
-        pieces.append(Markup("<mark>%s</mark>") % word if i in marked else word)
-        cursor = end
-    if last < len(spans) - 1:
-        pieces.append(Markup(" …"))
-    else:
-        pieces.append(escape(text[cursor:]))
+    cursor = spans[0][0]
+    for i, (start, end) in enumerate(spans, first):
+        if i in marked:
+            pieces.append(escape(text[cursor:start]))
+            pieces.append(Markup("<mark>%s</mark>") % text[start:end])
+            cursor = end
+    end = spans[-1][1]
+    pieces.append(escape(text[cursor:end]))
+    pieces.append(Markup(" …") if last < len(words) - 1 else escape(text[end:]))
     return Markup("").join(pieces)
 
 

@@ -95,3 +95,45 @@ def test_removing_and_replacing_documents(engine):
 def test_invalid_arguments_are_refused(engine, arguments):
     with pytest.raises(Invalid):
         engine.search("Markt", **arguments)
+
+
+def test_documents_with_every_word_come_first_then_those_with_some(engine):
+    engine.rebuild([
+        doc(1, "Bericht", "Klima und Umwelt im Blick."),
+        doc(2, "Klima Klima Klima", teaser="Klima"),
+        doc(3, "Umwelt"),
+        doc(4, "Radwege am Fluss"),
+    ])
+    results = engine.search("Klima Umwelt")
+    assert results.total == 3
+    assert ids(results)[0] == 1 and sorted(ids(results)[1:]) == [2, 3]
+    assert ids(engine.search("Klima Umwelt", per_page=1, page=3)) == ids(results)[2:]
+    # Nothing holds both words: the documents with one of them, more matching words first.
+    relaxed = ids(engine.search("Umwelt Fluss Radwege"))
+    assert relaxed[0] == 4 and sorted(relaxed[1:]) == [1, 3]
+
+
+def test_enough_documents_with_every_word_show_only_those(engine):
+    engine.rebuild([doc(n, f"Klima Umwelt {n}") for n in range(1, 11)] + [doc(11, "Klima allein")])
+    assert engine.search("Klima Umwelt").total == 10
+    fewer = engine.search("Klima allein")  # one document with both, then those with one
+    assert fewer.total == 11 and ids(fewer)[0] == 11
+
+
+def test_a_relaxed_query_keeps_phrases_and_exclusions(engine):
+    engine.rebuild([doc(1, "Klima im Quartier", "grüne Dächer"), doc(2, "Umwelt im Quartier", "Kataster"),
+                    doc(3, "Klima", "ohne Dächer")])
+    assert sorted(ids(engine.search("Klima Umwelt -Kataster"))) == [1, 3]
+    assert ids(engine.search('Klima Umwelt "grüne Dächer"')) == [1]
+
+
+def test_a_title_that_the_query_names_comes_first(engine, monkeypatch):
+    engine.rebuild([
+        doc(1, "Stadtratmonitor Leipzig", "Der Stadtrat tagt offen: Stadtrat, Stadtrat und offener Stadtrat.",
+            teaser="Offener Stadtrat"),
+        doc(2, "Offener Stadtrat", "Sitzungen des Rats im Netz, mit Vorlagen, Anträgen, Beschlüssen, "
+            "Tagesordnungen und Protokollen aus allen Ausschüssen der Stadt seit dem Jahr 2009."),
+    ])
+    assert ids(engine.search("Offener Stadtrat")) == [2, 1]
+    monkeypatch.setattr("stadtnetz.search.ranking.TITLE_WEIGHT", 0.0)
+    assert ids(engine.search("Offener Stadtrat")) == [1, 2]  # BM25 alone: the compound wins
