@@ -10,19 +10,25 @@ started fresh for the run, all on loopback:
   and the sender on the first (needs ``--redis``);
 - ``bare``: a bare python-socketio server (``webtalk_bare.py``) on the same stack, the ceiling.
 
-The clients are python-socketio ``AsyncClient``s in this one process (WebSocket transport).
-The room's clients share one account (like many tabs); five sender accounts take turns, so
-the room's chat rate limit (5 messages per 10 seconds and person) is never reached. Run from
-the project root:
+The clients are the official JavaScript client (npm ``socket.io-client``, pinned in
+``bench/package.json``: ``npm ci --prefix bench`` once) in one Node process
+(``webtalk_clients.js``), WebSocket transport without per-message compression: Node decodes a
+copy in a few dozen microseconds, so the generator costs the shared two CPUs far less than the
+servers do. The room's clients share one account (like many tabs); five sender accounts take
+turns, so the room's chat rate limit (5 messages per 10 seconds and person) is never reached.
+Before each size the servers' outbox workers finish the new talk's jobs (its search indexing),
+so that work does not land in the measurement. "spread" is the median time from the first to
+the last copy of one broadcast: the fan-out. Run from the project root:
 
     .venv/bin/python bench/webtalk.py --redis redis://127.0.0.1:6379/0
     .venv/bin/python bench/webtalk.py --sizes 50 --messages 5        # a smoke run
 """
 
 import argparse
-import asyncio
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-import socketio
+import sqlalchemy as sa
 from measure import percentiles
 from werkzeug.security import generate_password_hash
 
@@ -41,6 +47,7 @@ from stadtnetz.accounts.models import User
 from stadtnetz.database import utcnow
 from stadtnetz.extensions import db
 from stadtnetz.forum.models import WorkingGroup
+from stadtnetz.outbox import OutboxJob
 from stadtnetz.webtalks.models import Webtalk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +57,9 @@ USER_AGENT = "stadtnetz-bench"  # strong session protection ties a session to it
 SENDERS = 5
 # Joining writes to the database (the open connection); SQLite takes one writer at a time.
 CONNECT_AT_ONCE = 10
-CONNECT_TRIES = 3
+PAUSE_MS = 500  # five senders in turn stay under the chat rate limit
+NODE = shutil.which("node") or "node"
+CLIENTS = ROOT / "bench" / "webtalk_clients.js"
 
 
 def free_port() -> int:
@@ -123,6 +132,22 @@ def new_talk(database_url: str) -> int:
     return talk_id
 
 
+def wait_for_outbox(database_url: str, seconds: float = 120) -> None:
+    """Until the servers' outbox workers have done the due jobs of the new talk (its search
+    indexing loads the compound lexicon: seconds of CPU that would land in the measurement)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": None})
+    due = sa.select(sa.func.count(OutboxJob.id)).where(
+        OutboxJob.done_at.is_(None), OutboxJob.failed_at.is_(None))
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        while db.session.scalar(due.where(OutboxJob.run_after <= utcnow())):
+            db.session.rollback()
+            if time.monotonic() > deadline:
+                raise RuntimeError("the servers' outbox workers did not finish their jobs")
+            time.sleep(0.2)
+        db.engine.dispose()
+
+
 def session_cookie(port: int, email: str) -> str:
     """Log in through the form, as a browser does; the cookie for the socket."""
     http = requests.Session()
@@ -134,77 +159,26 @@ def session_cookie(port: int, email: str) -> str:
     return f"session={http.cookies['session']}"
 
 
-class Room:
-    """N listening clients and the senders, and the arrival times of each message."""
-
-    def __init__(self):
-        self.arrivals: dict[str, list[float]] = {}
-        self.expected = 0
-        self.complete: dict[str, asyncio.Event] = {}
-        self.retries = 0  # connections that failed once and were tried again
-
-    def on_event(self, event: dict) -> None:
-        if event.get("kind") != "chat":
-            return
-        text = re.sub(r"<[^>]+>", "", event["html"])
-        times = self.arrivals.setdefault(text, [])
-        times.append(time.perf_counter())
-        if len(times) == self.expected and text in self.complete:
-            self.complete[text].set()
-
-    async def client(self, port: int, cookie: str | None, talk_id: int, listen: bool) -> socketio.AsyncClient:
-        client = socketio.AsyncClient(reconnection=False)
-        if listen:
-            client.on("event", self.on_event, namespace="/webtalk")
-        headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
-        for attempt in range(1, CONNECT_TRIES + 1):
-            try:
-                await client.connect(f"http://127.0.0.1:{port}", namespaces=["/webtalk"],
-                                     transports=["websocket"], headers=headers,
-                                     auth={"talk": talk_id, "last_id": 0}, wait_timeout=60)
-                return client
-            except socketio.exceptions.ConnectionError:
-                self.retries += 1
-                if attempt == CONNECT_TRIES:
-                    raise
-                await asyncio.sleep(1)
-        raise AssertionError("unreachable")
-
-
-async def measure(ports: list[int], cookies: dict, talk_id: int, size: int, messages: int) -> dict:
+def measure(ports: list[int], cookies: dict, talk_id: int, size: int, messages: int) -> dict:
     """Connect ``size`` listeners (spread over ``ports``) and time ``messages`` broadcasts."""
-    room = Room()
-    room.expected = size
-    gate = asyncio.Semaphore(CONNECT_AT_ONCE)
-
-    async def listener(n: int):
-        async with gate:
-            port = ports[n % len(ports)]
-            return await room.client(port, cookies.get((port, "listener")), talk_id, listen=True)
-
-    listeners = await asyncio.gather(*(listener(n) for n in range(size)))
-    senders = [await room.client(ports[0], cookies.get((ports[0], f"sender{n}")), talk_id, listen=False)
-               for n in range(SENDERS)]
-    await asyncio.sleep(1)  # let presence events settle
-    latencies, rates = [], []
-    started = time.perf_counter()
-    for n in range(messages):
-        text = f"bench-{n}"
-        room.complete[text] = asyncio.Event()
-        sent = time.perf_counter()
-        answer = await senders[n % SENDERS].call("chat", {"text": text}, namespace="/webtalk", timeout=60)
-        if not answer.get("ok"):
-            raise RuntimeError(f"chat refused: {answer}")
-        await asyncio.wait_for(room.complete[text].wait(), 60)
-        arrivals = room.arrivals[text]
-        latencies.extend(t - sent for t in arrivals)
-        rates.append(size / (max(arrivals) - sent))
-        await asyncio.sleep(0.5)  # five senders in turn stay under the chat rate limit
-    elapsed = time.perf_counter() - started
-    for client in listeners + senders:
-        await client.disconnect()
-    return {**percentiles(latencies), "deliveries_per_s": sorted(rates)[len(rates) // 2],
-            "overall_per_s": size * messages / elapsed, "connect_retries": room.retries}
+    plan = {
+        "listeners": [{"url": f"http://127.0.0.1:{ports[n % len(ports)]}",
+                       "cookie": cookies.get((ports[n % len(ports)], "listener"))} for n in range(size)],
+        "senders": [{"url": f"http://127.0.0.1:{ports[0]}", "cookie": cookies.get((ports[0], f"sender{n}"))}
+                    for n in range(SENDERS)],
+        "talk": talk_id, "messages": messages, "pause_ms": PAUSE_MS, "connect_at_once": CONNECT_AT_ONCE,
+        "user_agent": USER_AGENT,
+    }
+    run = subprocess.run([NODE, str(CLIENTS)], input=json.dumps(plan), capture_output=True, text=True,
+                         cwd=ROOT, timeout=600)
+    if run.returncode != 0:
+        raise RuntimeError(f"room clients failed: {run.stderr[-2000:]}")
+    result = json.loads(run.stdout)
+    latencies = [ms / 1000 for message in result["latencies_ms"] for ms in message]
+    rates = sorted(size / (max(message) / 1000) for message in result["latencies_ms"])
+    spreads = sorted(result["spreads_ms"])
+    return {**percentiles(latencies), "deliveries_per_s": rates[len(rates) // 2],
+            "spread_ms": spreads[len(spreads) // 2], "connect_retries": result["connect_retries"]}
 
 
 def run_configuration(name: str, commands: list[list[str]], env: dict, database_url: str | None,
@@ -218,20 +192,28 @@ def run_configuration(name: str, commands: list[list[str]], env: dict, database_
                 for n in range(SENDERS):
                     cookies[(port, f"sender{n}")] = session_cookie(port, f"bench{n + 1}@example.org")
         for size in sizes:
-            talk_id = new_talk(database_url) if database_url else 0
-            result = asyncio.run(measure(ports, cookies, talk_id, size, messages))
+            talk_id = 0
+            if database_url:
+                talk_id = new_talk(database_url)
+                wait_for_outbox(database_url)
+            result = measure(ports, cookies, talk_id, size, messages)
             rows.append({"server": name, "clients": size, **result})
             print(f"{name:22} {size:6d}  p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
-                  f"p99 {result['p99']:7.1f} ms  {result['deliveries_per_s']:9.0f} deliveries/s  "
+                  f"p99 {result['p99']:7.1f} ms  spread {result['spread_ms']:6.1f} ms  "
+              f"{result['deliveries_per_s']:7.0f} deliveries/s  "
                   f"({result['connect_retries']} connection retries)", flush=True)
     return rows
 
 
 def main() -> None:
+    if not (ROOT / "bench" / "node_modules" / "socket.io-client").is_dir():
+        sys.exit("bench/webtalk.py needs socket.io-client: run `npm ci --prefix bench` first")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--messages", type=int, default=20, help="broadcasts per size")
     parser.add_argument("--redis", help="Redis URL for the two-process configuration")
+    parser.add_argument("--servers", nargs="+", choices=["bare", "stadtnetz", "redis"],
+                        default=["bare", "stadtnetz", "redis"], help="configurations to run")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,16 +225,19 @@ def main() -> None:
         serve = [FLASK, "--app", "stadtnetz", "serve"]
         print(f"{'server':22} {'clients':>6}  latency from send to arrival, {args.messages} broadcasts each")
         bare = [[sys.executable, "bench/webtalk_bare.py"]]
-        rows = run_configuration("bare python-socketio", bare, env, None, args.sizes, args.messages)
-        rows += run_configuration("stadtnetz", [serve], env, database_url, args.sizes, args.messages)
-        if args.redis:
+        rows = []
+        if "bare" in args.servers:
+            rows += run_configuration("bare python-socketio", bare, env, None, args.sizes, args.messages)
+        if "stadtnetz" in args.servers:
+            rows += run_configuration("stadtnetz", [serve], env, database_url, args.sizes, args.messages)
+        if args.redis and "redis" in args.servers:
             redis_env = {**env, "STADTNETZ_REDIS_URL": args.redis}
             rows += run_configuration("stadtnetz 2x redis", [serve, serve], redis_env, database_url,
                                       args.sizes, args.messages)
     ceiling = {row["clients"]: row["p95"] for row in rows if row["server"].startswith("bare")}
     print("\np95 compared with the bare server:")
     for row in rows:
-        if not row["server"].startswith("bare"):
+        if not row["server"].startswith("bare") and row["clients"] in ceiling:
             print(f"{row['server']:22} {row['clients']:6d}  {row['p95'] / ceiling[row['clients']]:.2f}x")
 
 

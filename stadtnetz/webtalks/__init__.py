@@ -11,8 +11,9 @@ def _set_up(state) -> None:
     """Attach the live room's Socket.IO namespace."""
     from ..extensions import socketio
     from .events import RoomNamespace
+    from .room import NAMESPACE
 
-    socketio.on_namespace(RoomNamespace("/webtalk"))
+    socketio.on_namespace(RoomNamespace(NAMESPACE))
 
 
 from . import calendar_routes, privacy, reminders, room_routes, routes  # noqa: E402,F401  (routes register on bp)

@@ -16,9 +16,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, disconnect, emit, 
 from ..errors import DomainError
 from ..extensions import db
 from ..web import acting_user
-from . import qa, room
-
-NAMESPACE = "/webtalk"
+from . import leases, qa, room
 
 
 def _arg(data, name: str, kind: type, default=None):
@@ -45,18 +43,22 @@ class RoomNamespace(Namespace):
         except DomainError as error:
             db.session.rollback()
             raise ConnectionRefusedError(_refusal(error)) from None
+        message = event.message() if event is not None else None  # before the commit expires it
         db.session.commit()
+        leases.opened(request.sid)
         join_room(room.channel(talk_id))
         for missed in room.events_after(room.connection(request.sid).talk, last_id):
             emit("event", missed)
-        if event is not None:
-            emit("event", event.message(), to=room.channel(talk_id), include_self=False)
+        if message is not None:
+            emit("event", message, to=room.channel(talk_id), include_self=False)
 
     def on_disconnect(self, *_reason):
+        leases.closed(request.sid)
         event = room.leave(request.sid)
+        message = event.message() if event is not None else None
         db.session.commit()
-        if event is not None:
-            emit("event", event.message(), to=room.channel(event.webtalk_id))
+        if message is not None:
+            emit("event", message, to=room.channel(event.webtalk_id))
 
     def _act(self, service, *args) -> dict:
         """Run a room service for the sender, then commit and broadcast its event."""

@@ -2,8 +2,8 @@
 upvoting once, the moderator answering or dismissing; polls with one or several choices,
 one ballot per person, results after every ballot and when the poll closes.
 
-Like every room service, each one takes the room's next event number first (``room.begin``),
-which also serialises the once-only checks against a second tab of the same person.
+Each one takes the room's next event number (``room.begin``) before its checks, which also
+serialises the once-only checks against a second tab of the same person.
 """
 
 import sqlalchemy as sa

@@ -32,6 +32,10 @@ CHAT_WINDOW = timedelta(seconds=10)
 REACTIONS = ("👏", "👍", "❤️", "😂", "🎉", "🤔")
 
 
+#: The Socket.IO namespace of the live room (``events.py``).
+NAMESPACE = "/webtalk"
+
+
 def channel(talk_id: int) -> str:
     """The Socket.IO room every participant of a talk is in."""
     return f"webtalk-{talk_id}"
@@ -105,11 +109,12 @@ def enter(user: User, talk_id: int, sid: str) -> RoomEvent | None:
         raise PermissionDenied(_l("Die Moderation hat Sie aus diesem Raum entfernt."))
     if not talk.room_is_open() and not can(user, "webtalk.moderate", talk):
         raise PermissionDenied(_l("Der Raum ist nur während des Webtalks geöffnet."))
-    already_here = _connections_of(talk, user.id)
+    already_here = _is_connected(talk, user.id)
+    me = None if already_here else person(user, talk)  # read before the writes: the lock is held briefly
     db.session.add(RoomConnection(sid=sid, webtalk_id=talk.id, user_id=user.id))
     if already_here:
         return None
-    return record(talk, begin(talk), "presence", user, user=person(user, talk), present=True)
+    return record(talk, begin(talk), "presence", user, user=me, present=True)
 
 
 def connection(sid: str) -> Presence:
@@ -118,6 +123,15 @@ def connection(sid: str) -> Presence:
     if row is None:
         raise PermissionDenied(_l("Sie sind nicht (mehr) im Raum."))
     return Presence(db.session.get(Webtalk, row.webtalk_id), row.user)
+
+
+def _is_connected(talk: Webtalk, user_id: int, besides: str | None = None) -> bool:
+    """Whether the person has a connection to the room (other than ``besides``): one row
+    looked up, however many tabs they have open."""
+    query = sa.select(RoomConnection.sid).where(
+        RoomConnection.webtalk_id == talk.id, RoomConnection.user_id == user_id, RoomConnection.sid != besides
+    )
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def _connections_of(talk: Webtalk, user_id: int) -> list[RoomConnection]:
@@ -133,11 +147,12 @@ def leave(sid: str) -> RoomEvent | None:
     if row is None:
         return None
     talk, user = db.session.get(Webtalk, row.webtalk_id), row.user
+    still_here = _is_connected(talk, user.id, besides=sid)
+    me = None if still_here else person(user, talk)  # read before the writes, as in ``enter``
     db.session.delete(row)
-    db.session.flush()
-    if _connections_of(talk, user.id):
+    if still_here:
         return None
-    return record(talk, begin(talk), "presence", user, user=person(user, talk), present=False)
+    return record(talk, begin(talk), "presence", user, user=me, present=False)
 
 
 def events_after(talk: Webtalk, last_id: int) -> list[dict]:
@@ -164,7 +179,8 @@ def send_chat(user: User, talk: Webtalk, text: str) -> RoomEvent:
         raise Invalid(_l("Bitte schreiben Sie eine Nachricht."), "text")
     if len(text) > CHAT_MAX:
         raise Invalid(_l("Die Nachricht ist zu lang (höchstens %(max)d Zeichen).", max=CHAT_MAX), "text")
-    seq = begin(talk)
+    # Checked and rendered before the room's lock is taken, so the lock (SQLite's one writer)
+    # is held only for the insert: a second tab racing the rate limit gets one message more.
     row = db.session.get(RoomParticipant, (talk.id, user.id))
     if row is not None and row.muted_at is not None:
         raise PermissionDenied(_l("Die Moderation hat Ihren Chat stummgeschaltet."))
@@ -178,7 +194,8 @@ def send_chat(user: User, talk: Webtalk, text: str) -> RoomEvent:
     )
     if recent >= CHAT_RATE:
         raise Invalid(_l("Sie schreiben sehr schnell. Bitte warten Sie einen Moment."), "text")
-    return record(talk, seq, "chat", user, user=person(user, talk), html=render_markdown(text))
+    author, html = person(user, talk), render_markdown(text)
+    return record(talk, begin(talk), "chat", user, user=author, html=html)
 
 
 def delete_chat(moderator: User, talk: Webtalk, message_id: int) -> RoomEvent:

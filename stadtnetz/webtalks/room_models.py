@@ -55,14 +55,19 @@ class RoomParticipant(db.Model):
 
 
 class RoomConnection(db.Model):
-    """An open Socket.IO connection; the presence list is who has one (in any process)."""
+    """An open Socket.IO connection; the presence list is who has one (in any process).
+
+    ``seen_at`` is its lease: renewed by the process holding the connection, expired by any
+    process when that one stops renewing (``leases.py``).
+    """
 
     __tablename__ = "webtalk_room_connection"
 
     sid: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     webtalk_id: Mapped[int] = mapped_column(sa.ForeignKey("webtalk.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The column kept its first name (no migration needed): the lease began when it opened.
+    seen_at: Mapped[datetime] = mapped_column("connected_at", UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
 
