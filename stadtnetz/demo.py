@@ -31,6 +31,7 @@ from .directory.models import Kreis, Municipality
 from .directory.services import load_demo_municipalities
 from .extensions import db
 from .forum.demo import load_demo as load_forum_demo
+from .offers.demo import load_demo as load_offers_demo
 from .practices.demo import PRACTICES, load_corpus, load_demo_practices
 
 DEMO_PASSWORD = "stadtnetz-demo"
@@ -184,6 +185,9 @@ def demo(if_empty: bool) -> None:
     if corpus is not None:
         click.echo(f"  Korpus „Datenprojekte“: {corpus.created} neu, {corpus.updated} aktualisiert, "
                    f"{corpus.unchanged} unverändert, {len(corpus.skipped)} übersprungen")
+    click.echo("Lege Demo-Angebote und -Gesuche an …")
+    offers, challenges = load_offers_demo()
+    click.echo(f"  {offers} Angebote und {challenges} Gesuche neu")
     db.session.commit()
     click.echo(f"Fertig. Alle Demo-Konten haben das Passwort „{DEMO_PASSWORD}“:")
     for spec in USERS:

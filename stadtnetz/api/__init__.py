@@ -9,4 +9,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # GET only for now; a writing route must bring its own authentication before this goes.
 csrf.exempt(bp)
 
-from . import forum, openapi, routes  # noqa: E402,F401  (they register their routes on bp)
+from . import forum, offers, openapi, routes  # noqa: E402,F401  (they register their routes on bp)

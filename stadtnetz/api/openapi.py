@@ -6,7 +6,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import jsonify, url_for
 from flask_babel import gettext as _
 
-from . import bp, forum
+from . import bp, forum, offers
 from .schemas import (
     BrowseArgs,
     ErrorSchema,
@@ -62,6 +62,7 @@ def document() -> dict:
         "responses": {"200": _json(SearchResultSchema, _("Treffer, Facetten und Seiten")), **_errors(400)},
     }})
     forum.add_paths(spec, _json, _errors)
+    offers.add_paths(spec, _json, _errors)
     spec.path(path=url_for("api.openapi_document"), operations={"get": {
         "operationId": "openapi",
         "summary": _("Dieses Dokument"),

@@ -21,7 +21,7 @@ SORT_LABELS = {"relevance": _l("Relevanz"), "newest": _l("Neueste zuerst"), "tit
                "cost": _l("Kosten (höchste zuerst)")}
 FACET_TITLES = {"kind": _l("Inhaltstyp"), "topic": _l("Handlungsfeld"), "land": _l("Land"),
                 "size_class": _l("Gemeindegröße"), "status": _l("Status"), "funding": _l("Förderprogramm"),
-                "cost_range": _l("Kosten")}
+                "cost_range": _l("Kosten"), "origin": _l("Herkunft")}
 
 
 @bp.route("/suche")

@@ -11,17 +11,21 @@ from .results import FacetValue, Hit, Results
 __all__ = ["audience_provider", "facet_labels", "more_like_this", "queue_reindex", "search",
            "searchable", "suggest"]
 
-DEFAULT_FACETS = ("kind", "topic", "land", "size_class", "status", "funding", "cost_range")
+DEFAULT_FACETS = ("kind", "topic", "land", "size_class", "status", "funding", "cost_range", "origin")
 
 _labels: dict[str, Callable[[], dict[str, Any]]] = {}
 _audience_providers: list[Callable[[Any], set[str]]] = []
 
 
-def searchable(kind: str, label: Any) -> Callable[[type], type]:
-    """Class decorator: index instances of this model under ``kind``, shown as ``label``."""
+def searchable(kind: str, label: Any, mixed: bool = True) -> Callable[[type], type]:
+    """Class decorator: index instances of this model under ``kind``, shown as ``label``.
+
+    A kind that is not ``mixed`` (providers' offers) is found only when a search asks for it.
+    """
 
     def register(model: type) -> type:
         model.__search_kind__ = kind
+        model.__search_mixed__ = mixed
         registry[kind] = (model, label)
         install_listeners()
         return model
@@ -52,7 +56,9 @@ def audiences_for(user) -> frozenset[str]:
 def search(q: str = "", kinds: Sequence[str] | None = None, filters: dict[str, list[str]] | None = None,
            user=None, sort: str = "relevance", page: int = 1, per_page: int = 20,
            facets: Iterable[str] = DEFAULT_FACETS) -> Results:
-    """Search the index as ``user`` sees it; facet values carry their labels."""
+    """Search the index as ``user`` sees it; facet values carry their labels. Without
+    ``kinds``, every kind that mixes into general results."""
+    kinds = kinds or [kind for kind, (model, _label) in registry.items() if model.__search_mixed__]
     results = engine().search(q, kinds=kinds, filters=filters, audiences=audiences_for(user),
                               sort=sort, page=page, per_page=per_page, facets=tuple(facets))
     for name, values in results.facets.items():
