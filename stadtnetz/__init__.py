@@ -72,7 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .api import bp as api_bp
     from .directory import bp as directory_bp
+    from .federation import bp as federation_bp
+    from .federation.admin_routes import bp as federation_admin_bp
     from .forum import bp as forum_bp
+    from .offers import bp as offers_bp
     from .practices import bp as practices_bp
     from .search import bp as search_bp
     from .webtalks import bp as webtalks_bp
@@ -82,6 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(forum_bp)
     app.register_blueprint(practices_bp)
+    app.register_blueprint(offers_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(webtalks_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(federation_bp)
+    app.register_blueprint(federation_admin_bp)

@@ -1,5 +1,7 @@
 """Top-level commands: ``serve`` (app, Socket.IO and workers), ``worker`` and ``demo``."""
 
+import gc
+import sys
 import threading
 from typing import NoReturn
 
@@ -9,6 +11,9 @@ from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from . import outbox
+
+#: Seconds a thread may hold the GIL before another may take it (Python's default: 0.005).
+SWITCH_INTERVAL = 0.05
 
 
 def fail(message: str) -> NoReturn:
@@ -27,8 +32,15 @@ def serve(host: str, port: int) -> None:
     In threading mode Socket.IO rides on the WSGI app (WebSocket via simple-websocket), so
     Werkzeug's threaded server carries both; ``app.run`` would refuse inside a CLI command.
     """
+    from .webtalks import leases
+
     app = current_app._get_current_object()
+    # Each room connection has its threads; with the default 5 ms interval a thousand of them
+    # trade the GIL more than they work (bench/README.md, "Webtalk room").
+    sys.setswitchinterval(SWITCH_INTERVAL)
     outbox.start_worker_threads(app)
+    leases.start_thread(app)
+    gc.freeze()  # the app's objects live as long as the process: no collection needs to scan them
     click.echo(f"Stadtnetz läuft auf http://{host}:{port}/ (Strg+C beendet)")
     run_simple(host, port, app, threaded=True)
 
@@ -38,14 +50,19 @@ def serve(host: str, port: int) -> None:
 @with_appcontext
 def worker(queues: tuple[str, ...]) -> None:
     """Run outbox workers in the foreground until interrupted (production set-up)."""
-    app = current_app._get_current_object()
     names = list(queues) or outbox.queues()
     unknown = set(names) - set(outbox.queues())
     if unknown:
         raise click.BadParameter(f"unknown queue(s): {', '.join(sorted(unknown))}")
+    run_queues(names)
+
+
+def run_queues(names: list[str], interval: float = 1.0) -> None:
+    """Run one worker thread per queue in the foreground until Ctrl+C (the worker commands)."""
+    app = current_app._get_current_object()
     stop = threading.Event()
     threads = [
-        threading.Thread(target=outbox.work_forever, args=(app, name, stop), name=name)
+        threading.Thread(target=outbox.work_forever, args=(app, name, stop, interval), name=name)
         for name in names
     ]
     for thread in threads:
@@ -63,10 +80,11 @@ def register(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .demo import demo
     from .directory.cli import directory_cli
+    from .federation.cli import federation_cli
     from .forum.cli import forum_cli
     from .practices.cli import practices_cli
     from .search.cli import search_cli
 
     for command in (serve, worker, demo, directory_cli, users_cli, forum_cli, search_cli,
-                    practices_cli):
+                    practices_cli, federation_cli):
         app.cli.add_command(command)

@@ -66,6 +66,8 @@ def load(instance_path: Path) -> dict:
         "MAIL_SENDER": _env("MAIL_SENDER", "Stadtnetz <noreply@localhost>"),
         "MAIL_DIR": str(instance_path / "mail"),
         "FEDERATION": _env("FEDERATION", "allowlist"),
+        # Outgoing federation requests may reach 127.0.0.0/8 only when this is set (tests, demos).
+        "FEDERATION_ALLOW_LOOPBACK": _env("FEDERATION_ALLOW_LOOPBACK", "0") == "1",
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         "RATELIMIT_STORAGE_URI": redis_url or DEFAULT_RATE_LIMIT_STORAGE,
         "RATELIMIT_ENABLED": _env("RATELIMIT_ENABLED", "1") == "1",

@@ -29,6 +29,12 @@ BASE_DELAY_SECONDS = 30
 
 Handler = Callable[[dict[str, Any]], None]
 _handlers: dict[str, Handler] = {}
+_max_attempts: dict[str, int] = {}
+
+
+class GiveUp(Exception):
+    """Raised by a handler when retrying cannot help (a remote inbox refused the job for good):
+    the job fails at once and is kept with the reason for inspection."""
 
 
 class OutboxJob(db.Model):
@@ -50,11 +56,13 @@ class OutboxJob(db.Model):
     __table_args__ = (sa.Index("ix_outbox_job_due", "queue", "done_at", "failed_at", "run_after"),)
 
 
-def handler(queue: str) -> Callable[[Handler], Handler]:
-    """Register the function that performs the jobs of ``queue``."""
+def handler(queue: str, max_attempts: int = MAX_ATTEMPTS) -> Callable[[Handler], Handler]:
+    """Register the function that performs the jobs of ``queue``; a job is given up after
+    ``max_attempts`` (the backoff doubles from 30 s, so 12 span about 17 hours, 15 about 6 days)."""
 
     def register(func: Handler) -> Handler:
         _handlers[queue] = func
+        _max_attempts[queue] = max_attempts
         return func
 
     return register
@@ -106,7 +114,7 @@ def _run_one(job_id: int, func: Handler) -> bool:
         job = db.session.get(OutboxJob, job_id)
         job.last_error = f"{type(error).__name__}: {error}"[:2000]
         job.lease_until = None
-        if job.attempts >= MAX_ATTEMPTS:
+        if job.attempts >= _max_attempts[job.queue] or isinstance(error, GiveUp):
             job.failed_at = utcnow()
             log.error("Outbox job %s (%s) failed for good: %s", job.id, job.queue, job.last_error)
         else:

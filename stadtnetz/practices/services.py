@@ -21,6 +21,7 @@ from ..content import render_markdown
 from ..database import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..signals import practice_published, practice_updated, practice_withdrawn
 from .models import (
     DEFAULT_LICENCE,
     SECTIONS,
@@ -92,6 +93,7 @@ def update_practice(actor, practice: Practice, data: dict[str, Any]) -> Practice
     db.session.flush()
     if practice.state == PracticeState.PUBLISHED:
         _keep_revision(actor, practice)
+        practice_updated.send(practice)
     return practice
 
 
@@ -109,6 +111,7 @@ def publish_practice(actor, practice: Practice, at: datetime | None = None) -> P
     practice.updated_at = utcnow()
     db.session.flush()
     _keep_revision(actor, practice)
+    practice_published.send(practice)
     return practice
 
 
@@ -120,6 +123,7 @@ def archive_practice(actor, practice: Practice) -> Practice:
     practice.state = PracticeState.ARCHIVED
     practice.archived_at = practice.updated_at = utcnow()
     db.session.flush()
+    practice_withdrawn.send(practice)
     return practice
 
 

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..forum.models import GroupMembership, GroupMemberStatus, WorkingGroup
 from ..practices.models import Practice
 from ..practices.topics import PracticeState
+from ..signals import webtalk_cancelled, webtalk_scheduled, webtalk_updated
 from . import notices, registration, reminders
 from .models import Access, Speaker, Webtalk, webtalk_practice
 
@@ -108,6 +109,7 @@ def create_webtalk(actor: User, group: WorkingGroup, data: TalkData) -> Webtalk:
     db.session.add(talk)
     db.session.flush()
     reminders.schedule(talk)
+    webtalk_scheduled.send(talk)
     return talk
 
 
@@ -127,6 +129,7 @@ def update_webtalk(actor: User, talk: Webtalk, data: TalkData) -> None:
         notices.mail_registrants(talk, _l("Geändert: %(title)s", title=talk.title), "webtalk_updated")
     registration.move_up(talk)
     db.session.flush()
+    webtalk_updated.send(talk)
 
 
 def cancel_webtalk(actor: User, talk: Webtalk) -> None:
@@ -138,6 +141,7 @@ def cancel_webtalk(actor: User, talk: Webtalk) -> None:
     talk.sequence += 1
     notices.mail_registrants(talk, _l("Abgesagt: %(title)s", title=talk.title), "webtalk_cancelled")
     db.session.flush()
+    webtalk_cancelled.send(talk)
 
 
 def _visible(user) -> sa.ColumnElement[bool]:
