@@ -96,6 +96,7 @@ def build(url: str, posts: int, threads: int) -> Forum:
 
 
 def page_urls(forum: Forum) -> dict[str, str]:
+    """The pages measured logged in as the reader."""
     last = -(-forum.long_thread_posts // posting.PER_PAGE)
     return {
         "thread page (first)": f"/forum/themen/{forum.long_thread_id}",
@@ -103,6 +104,12 @@ def page_urls(forum: Forum) -> dict[str, str]:
         "group page": f"/arbeitsgruppen/{forum.group_slug}",
         "notification centre": "/benachrichtigungen",
     }
+
+
+def anonymous_urls(forum: Forum) -> dict[str, str]:
+    """The public pages measured again without logging in (no header count, no read marks)."""
+    urls = page_urls(forum)
+    return {f"{name}, anonymous": urls[name] for name in ("thread page (first)", "group page")}
 
 
 @contextmanager
@@ -117,31 +124,63 @@ def page_size(size: int):
 
 
 def count_queries(url: str, forum: Forum) -> dict[str, dict[int, int]]:
-    """SQL statements per page (first page of each) at each of ``PAGE_SIZES``."""
+    """SQL statements per page (first page of each) at each of ``PAGE_SIZES``. Each request
+    runs in its own app context, as under the server, so nothing carries over between them."""
     app = app_for(url)
+    with app.app_context():
+        engine = db.engine
     counts: dict[str, dict[int, int]] = {}
     statements: list[str] = []
-    with app.app_context():
-        client = app.test_client()
-        login = client.post(
-            "/anmelden", data={"email": READER_EMAIL, "password": READER_PASSWORD}, follow_redirects=True
-        )
-        assert "Sie sind angemeldet." in login.text, "the reader could not log in"
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        for name, path in page_urls(forum).items():
-            if "last" in name:
-                continue
-            for size in PAGE_SIZES:
-                with page_size(size):
-                    client.get(path)  # warm: the first request also loads the session's user
-                    statements.clear()
-                    response = client.get(path)
-                assert response.status_code == 200, (path, response.status_code)
-                counts.setdefault(name, {})[size] = len(statements)
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-        db.engine.dispose()
+    reader, anonymous = app.test_client(), app.test_client()
+    login = reader.post(
+        "/anmelden", data={"email": READER_EMAIL, "password": READER_PASSWORD}, follow_redirects=True
+    )
+    assert "Sie sind angemeldet." in login.text, "the reader could not log in"
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    pages = [(reader, name, path) for name, path in page_urls(forum).items() if "last" not in name]
+    pages += [(anonymous, name, path) for name, path in anonymous_urls(forum).items()]
+    for client, name, path in pages:
+        for size in PAGE_SIZES:
+            with page_size(size):
+                client.get(path)  # warm: the first visit also stores the read mark
+                statements.clear()
+                response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            counts.setdefault(name, {})[size] = len(statements)
+    sa.event.remove(engine, "before_cursor_execute", listener)
+    engine.dispose()
     return counts
+
+
+def cpu_per_page(url: str, forum: Forum, requests_per_page: int) -> dict[str, tuple[float, float]]:
+    """CPU time of this process (app, driver, Jinja; not the database server's) per request,
+    in ms, over ``requests_per_page`` requests of each page: with the cached renderings of the
+    posts and thread lists (``forum/fragments.py``) warm, and with them forgotten before every
+    request, so that each page renders its list as it did before they were cached."""
+    app = app_for(url)
+    reader, anonymous = app.test_client(), app.test_client()
+    login = reader.post(
+        "/anmelden", data={"email": READER_EMAIL, "password": READER_PASSWORD}, follow_redirects=True
+    )
+    assert "Sie sind angemeldet." in login.text, "the reader could not log in"
+    pages = [(reader, name, path) for name, path in page_urls(forum).items()]
+    pages += [(anonymous, name, path) for name, path in anonymous_urls(forum).items()]
+    figures = {}
+    for client, name, path in pages:
+        timings = []
+        for forget in (False, True):
+            assert client.get(path).status_code == 200, path  # warm (and the read mark)
+            started = time.process_time()
+            for _ in range(requests_per_page):
+                if forget:
+                    app.extensions.get("forum_fragments", {}).clear()
+                client.get(path)
+            timings.append((time.process_time() - started) * 1000 / requests_per_page)
+        figures[name] = tuple(timings)
+    with app.app_context():
+        db.engine.dispose()
+    return figures
 
 
 @contextmanager
@@ -238,13 +277,16 @@ def measure(url: str, forum: Forum, args, script: Path) -> list[tuple[str, dict]
     results = []
     with gunicorn("stadtnetz:create_app()", env, args.workers, args.server_threads, BENCH_DIR.parent) as base:
         cookie = log_in(base)
-        for name, path in page_urls(forum).items():
+        pages = [(name, path, cookie) for name, path in page_urls(forum).items()]
+        pages += [(name, path, None) for name, path in anonymous_urls(forum).items()]
+        for name, path, as_reader in pages:
             check = requests.get(
-                base + path, headers={"Cookie": cookie, "User-Agent": USER_AGENT}, timeout=30
+                base + path, headers={"Cookie": as_reader or "", "User-Agent": USER_AGENT}, timeout=30
             )
-            assert check.status_code == 200 and "Lea Leser" in check.text, (path, check.status_code)
-            load(base + path, min(2, args.seconds), args.connections, cookie, script)  # warm-up
-            results.append((name, load(base + path, args.seconds, args.connections, cookie, script)))
+            assert check.status_code == 200, (path, check.status_code)
+            assert ("Lea Leser" in check.text) == bool(as_reader), (path, "logged in?")
+            load(base + path, min(2, args.seconds), args.connections, as_reader, script)  # warm-up
+            results.append((name, load(base + path, args.seconds, args.connections, as_reader, script)))
             progress(f"  {name}: {results[-1][1]['rps']:.0f} requests/s")
     with gunicorn("forum_bare:app", {}, args.workers, args.server_threads, BENCH_DIR) as base:
         load(base + "/", min(2, args.seconds), args.connections, None, script)
@@ -254,7 +296,7 @@ def measure(url: str, forum: Forum, args, script: Path) -> list[tuple[str, dict]
     return results
 
 
-def report(database: str, forum: Forum, counts: dict, results: list, args) -> None:
+def report(database: str, forum: Forum, counts: dict, cpu: dict, results: list, args) -> None:
     print(
         f"\n## {database}: {args.posts:,} posts in {args.threads:,} threads "
         f"(longest thread {forum.long_thread_posts:,} posts, group page over "
@@ -274,6 +316,13 @@ def report(database: str, forum: Forum, counts: dict, results: list, args) -> No
     print("| --- |" + " ---: |" * len(PAGE_SIZES))
     for name, by_size in counts.items():
         print(f"| {name} | " + " | ".join(str(by_size[s]) for s in PAGE_SIZES) + " |")
+    print(
+        f"\n| CPU ms per request in process ({args.cpu_requests} requests) "
+        "| cached lists | rendered each time |"
+    )
+    print("| --- | ---: | ---: |")
+    for name, (cached, rendered) in cpu.items():
+        print(f"| {name} | {cached:.1f} | {rendered:.1f} |")
     sys.stdout.flush()
 
 
@@ -290,8 +339,12 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=20, help="load per page")
     parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--server-threads", type=int, default=2, help="gunicorn threads per worker")
+    # Pages are CPU-bound Python: two single-threaded processes per CPU keep the CPUs busy while
+    # one waits for the database, without threads of one process queueing for its GIL.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--server-threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--cpu-requests", type=int, default=200, help="requests per page for the CPU time")
+    parser.add_argument("--cpu-only", action="store_true", help="count queries and CPU time, no load")
     args = parser.parse_args()
     if args.quick:
         args.posts, args.threads, args.seconds = 20_000, 1_000, 5
@@ -307,8 +360,9 @@ def main() -> None:
             progress(f"{database}: writing {args.posts:,} posts in {args.threads:,} threads")
             forum = build(urls[database], args.posts, args.threads)
             counts = count_queries(urls[database], forum)
-            results = measure(urls[database], forum, args, script)
-            report(database, forum, counts, results, args)
+            cpu = cpu_per_page(urls[database], forum, args.cpu_requests)
+            results = [] if args.cpu_only else measure(urls[database], forum, args, script)
+            report(database, forum, counts, cpu, results, args)
         print(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -7,6 +7,7 @@ run with the same sizes writes the same forum (fixed seed).
 import random
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -175,6 +176,7 @@ def generate(posts: int, threads: int, seed: int = 20261122) -> Forum:
                 "post_count": count,
                 "locked": False,
                 "pinned": number <= 4,
+                "posts_version": 0,
                 "practice_id": None,
             }
         )
@@ -189,6 +191,7 @@ def generate(posts: int, threads: int, seed: int = 20261122) -> Forum:
                 yield {
                     "id": first + i,
                     "thread_id": thread_id,
+                    "number": i + 1,
                     "author_id": rng.choice(authors),
                     "reply_to_id": first + i - 1 if i and rng.random() < 0.1 else None,
                     "body": body,
@@ -229,6 +232,11 @@ def generate(posts: int, threads: int, seed: int = 20261122) -> Forum:
     )
     with db.engine.begin() as connection:
         _bulk(connection, Thread.__table__, iter(thread_rows))
+        for group_id, count in Counter(thread_groups).items():
+            groups_table = WorkingGroup.__table__
+            connection.execute(
+                sa.update(groups_table).where(groups_table.c.id == group_id).values(thread_count=count)
+            )
         progress(f"  threads {threads:,} ({time.perf_counter() - started:.1f} s)")
         _bulk(connection, Post.__table__, post_rows())
         _bulk(connection, ReadMark.__table__, iter(marks))

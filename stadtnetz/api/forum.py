@@ -9,7 +9,8 @@ from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_dump, validate
+from sqlalchemy.orm import undefer
 
 from ..accounts.permissions import may_read_group
 from ..errors import NotFound
@@ -60,10 +61,33 @@ class PersonSchema(Schema):
     name = fields.String()
 
 
-class ThreadSummarySchema(Schema):
+class _WithAuthor:
+    """A thread or post whose ``author`` is its ``author_id`` and ``author_name`` (read in
+    the same query as the rows): a page needs no user objects."""
+
+    def __init__(self, entry):
+        self._entry = entry
+
+    def __getattr__(self, name: str):
+        return getattr(self._entry, name)
+
+    @property
+    def author(self) -> dict | None:
+        entry = self._entry
+        return {"id": entry.author_id, "name": entry.author_name} if entry.author_id else None
+
+
+class AuthoredSchema(Schema):
+    author = fields.Nested(PersonSchema, allow_none=True)
+
+    @pre_dump
+    def _author_by_name(self, entry, **_kw):
+        return entry if isinstance(entry, dict) else _WithAuthor(entry)
+
+
+class ThreadSummarySchema(AuthoredSchema):
     id = fields.Integer()
     title = fields.String()
-    author = fields.Nested(PersonSchema, allow_none=True)
     created_at = fields.DateTime()
     last_post_at = fields.DateTime()
     post_count = fields.Integer()
@@ -79,9 +103,8 @@ class ThreadListSchema(Schema):
     pagination = fields.Nested(PaginationSchema)
 
 
-class PostSchema(Schema):
+class PostSchema(AuthoredSchema):
     id = fields.Integer()
-    author = fields.Nested(PersonSchema, allow_none=True)
     provider = fields.Boolean(
         attribute="by_provider", metadata={"description": _l("Von einem Lösungsanbieter geschrieben")}
     )
@@ -142,7 +165,7 @@ def group_threads(group_id: int):
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
     """A thread with one page of its posts (hidden and deleted ones without their text)."""
-    found = db.session.get(Thread, thread_id)
+    found = db.session.get(Thread, thread_id, options=[undefer(Thread.author_name)])
     if found is None:
         raise NotFound()
     _readable_group(found.group_id)

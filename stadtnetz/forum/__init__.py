@@ -4,11 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("forum", __name__)
 
-from . import (  # noqa: E402,F401  (routes register on bp; privacy listens to signals)
+# Routes register on bp; privacy listens to signals, versions to flushes.
+from . import (  # noqa: E402,F401
     group_routes,
     moderation_routes,
     notification_routes,
     practice_discussion,
     privacy,
     thread_routes,
+    versions,
 )

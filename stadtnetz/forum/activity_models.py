@@ -106,7 +106,11 @@ class Notification(db.Model):
     """An entry in a user's notification centre: a post that concerns them, and why."""
 
     __tablename__ = "forum_notification"
-    __table_args__ = (sa.Index("ix_forum_notification_inbox", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        # The unread ones for the header's count; all of them, newest first, for the centre.
+        sa.Index("ix_forum_notification_inbox", "user_id", "read_at", "id"),
+        sa.Index("ix_forum_notification_user", "user_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))

@@ -119,3 +119,7 @@ class MailSettingsForm(FlaskForm):
 
 class MemberActionForm(FlaskForm):
     action = HiddenField(validators=[_required()])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (inviting someone): it checks the CSRF token."""

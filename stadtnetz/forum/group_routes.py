@@ -1,17 +1,20 @@
 """Working-group pages: the list, a group with its threads, creating a group, joining,
 leaving, requests and members, and the group's watch level."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.permissions import can, may_read_group, require
+from ..accounts.permissions import can, is_provider, may_read_group, require
 from ..errors import Invalid
 from ..extensions import db
 from ..web import acting_user, show_invalid
-from . import bp, groups, notifications, posting
+from . import bp, fragments, groups, invitations, notifications
 from .activity_models import WatchLevel
-from .forms import GroupForm, JoinForm, MemberActionForm, WatchForm
+from .forms import ButtonForm, GroupForm, JoinForm, MemberActionForm, WatchForm
+from .listing import ANY_ID, per_entry
 from .loading import group_or_404, page_arg
 from .models import GroupMembership, GroupMemberStatus, GroupRole, Visibility
 
@@ -44,15 +47,25 @@ def create_group():
 
 def _render_group(group, join_form: JoinForm):
     readable = may_read_group(current_user, group)
-    threads = posting.thread_list(group, page_arg()) if readable else None
+    own = group.membership_of(current_user)
+    links = SimpleNamespace(
+        thread=per_entry(".thread", thread_id=ANY_ID),
+        first_unread=per_entry(".first_unread", thread_id=ANY_ID),
+    )
+    fragment, threads = fragments.group_threads(group, page_arg(), links) if readable else (None, None)
     return render_template(
         "forum/group.html",
         group=group,
         readable=readable,
         join_form=join_form,
-        own=group.membership_of(current_user),
+        own=own,
+        # Providers cannot ask to join a members-only group; the page tells them why.
+        provider_needs_invitation=own is None
+        and not group.is_public
+        and current_user.is_authenticated
+        and is_provider(current_user),
         threads=threads,
-        unread_counts=posting.unread_counts(current_user, threads.items) if readable else {},
+        threads_html=fragments.threads_for(current_user, fragment, links) if readable else None,
         watch_form=WatchForm(level=notifications.group_level(current_user, group).value),
         pending=groups.members(group, GroupMemberStatus.PENDING)
         if can(current_user, "forum.moderate", group)
@@ -120,16 +133,61 @@ def watch_group(slug: str):
 @bp.route("/arbeitsgruppen/<slug>/mitglieder")
 @login_required
 def group_members(slug: str):
-    """Requests and members, for the group's moderators."""
+    """Requests, invitations and members, and a search for people to invite, for the group's
+    moderators."""
     group = group_or_404(slug)
     require(current_user, "forum.moderate", group)
+    query = request.args.get("suche", "").strip()
     return render_template(
         "forum/members.html",
         group=group,
         form=MemberActionForm(),
         pending=groups.members(group, GroupMemberStatus.PENDING),
+        invited=groups.members(group, GroupMemberStatus.INVITED),
         members=groups.members(group, GroupMemberStatus.APPROVED),
+        query=query,
+        candidates=invitations.candidates(group, query),
+        query_too_short=0 < len(query) < 2,
     )
+
+
+@bp.post("/arbeitsgruppen/<slug>/einladen/<int:user_id>")
+@login_required
+def invite_member(slug: str, user_id: int):
+    """Invite a confirmed user into the group."""
+    group = group_or_404(slug)
+    require(current_user, "forum.invite", group)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        membership = invitations.invite(acting_user(), group, user_id)
+    except Invalid as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s ist eingeladen und erhält eine E-Mail.", name=membership.user.name), "success")
+    return redirect(url_for(".group_members", slug=group.slug))
+
+
+@bp.post("/arbeitsgruppen/<slug>/einladung")
+@login_required
+def answer_invitation(slug: str):
+    """The invitee accepts or declines their invitation."""
+    group = group_or_404(slug)
+    require(current_user, "forum.answer_invitation", group)
+    form = MemberActionForm()
+    if not form.validate() or form.action.data not in ("accept", "decline"):
+        abort(400)
+    accept = form.action.data == "accept"
+    invitations.answer(acting_user(), group, accept)
+    db.session.commit()
+    if accept:
+        flash(_("Sie sind jetzt Mitglied der Arbeitsgruppe %(name)s.", name=group.name), "success")
+    else:
+        flash(
+            _("Sie haben die Einladung in die Arbeitsgruppe %(name)s abgelehnt.", name=group.name), "success"
+        )
+    return redirect(url_for(".group", slug=group.slug))
 
 
 MEMBER_ACTIONS = {
@@ -138,6 +196,7 @@ MEMBER_ACTIONS = {
     "make_moderator": lambda actor, m: groups.set_role(actor, m, GroupRole.MODERATOR),
     "make_member": lambda actor, m: groups.set_role(actor, m, GroupRole.MEMBER),
     "remove": groups.remove_member,
+    "withdraw_invitation": invitations.withdraw,
 }
 
 

@@ -82,8 +82,8 @@ def leave_group(actor: User, group: WorkingGroup) -> None:
 def decide_request(actor: User, membership: GroupMembership, approved: bool) -> None:
     """Approve or decline a pending request to join."""
     require(actor, "forum.moderate", membership.group)
-    if membership.is_approved:
-        raise Invalid(_l("Diese Person ist bereits Mitglied."))
+    if membership.status != GroupMemberStatus.PENDING:
+        raise Invalid(_l("Diese Anfrage ist schon entschieden."))
     group, applicant = membership.group, membership.user
     if approved:
         membership.status = GroupMemberStatus.APPROVED

@@ -3,6 +3,7 @@ them, so a members-only group's threads do not even reveal that they exist."""
 
 from flask import abort, request
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..accounts.permissions import may_read_group
 from ..extensions import db
@@ -18,7 +19,7 @@ def group_or_404(slug: str) -> WorkingGroup:
 
 
 def thread_or_404(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.group)])
     if thread is None or not may_read_group(current_user, thread.group):
         abort(404)
     return thread

@@ -2,9 +2,10 @@
 
 A working group (Arbeitsgruppe) is public or members only; its members may be group
 moderators. A thread belongs to one group and starts with its first post. Post text is stored
-as written (``body``) and rendered once, on write, into ``html``. Counters on the thread
-(``post_count``, ``last_post_id``) are kept by the posting service so that lists need no
-aggregate over a million posts.
+as written (``body``) and rendered once, on write, into ``html``. Counters (the group's
+``thread_count``, the thread's ``post_count`` and ``last_post_id``) are kept by the services,
+and each post carries its ``number`` in its thread, so that pages need no aggregate and no
+OFFSET over a million posts.
 """
 
 import enum
@@ -14,10 +15,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
 from .. import search
-from ..accounts.models import OrganisationType, User
+from ..accounts.models import Membership, MembershipStatus, Organisation, OrganisationType, User
 from ..database import UTCDateTime, text_enum, utcnow
 from ..extensions import db
 
@@ -61,7 +62,8 @@ class GroupRole(enum.StrEnum):
 
 
 class GroupMemberStatus(enum.StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # asked to join, waits for the moderators
+    INVITED = "invited"  # invited by a moderator, waits for the invitee
     APPROVED = "approved"
 
 
@@ -76,6 +78,10 @@ class WorkingGroup(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     visibility: Mapped[Visibility] = mapped_column(text_enum(Visibility), default=Visibility.PUBLIC)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    thread_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Bumped by every change that alters the group's thread list (see ``versions``): the key of
+    # the list's cached rendering.
+    threads_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["GroupMembership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
@@ -157,6 +163,9 @@ class Thread(db.Model):
     post_count: Mapped[int] = mapped_column(default=0)
     locked: Mapped[bool] = mapped_column(default=False)
     pinned: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every change to what the thread's posts show (see ``versions``): the key of
+    # their cached rendering.
+    posts_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The practices module owns its table; a plain unique number keeps the forum loosely tied.
     practice_id: Mapped[int | None] = mapped_column(unique=True)
 
@@ -167,7 +176,8 @@ class Thread(db.Model):
         secondary="forum_thread_practice", order_by="Practice.title"
     )
 
-    __table_args__ = (sa.Index("ix_forum_thread_listing", "group_id", "pinned", "last_post_at"),)
+    # The group page's order, to the last tie-breaker: its first page is read off the index.
+    __table_args__ = (sa.Index("ix_forum_thread_listing", "group_id", "pinned", "last_post_at", "id"),)
 
     def __repr__(self) -> str:
         return f"<Thread {self.id} {self.title!r}>"
@@ -198,6 +208,9 @@ class Post(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    # 1, 2, 3 … in its thread (posts are never removed, only hidden or deleted in place): page n
+    # of a thread is a range of numbers, and a post's page follows from its number.
+    number: Mapped[int] = mapped_column()
     author_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
@@ -223,7 +236,10 @@ class Post(db.Model):
         order_by="PostRevision.id.desc()",
     )
 
-    __table_args__ = (sa.Index("ix_forum_post_thread", "thread_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_forum_post_thread", "thread_id", "id"),
+        sa.Index("ix_forum_post_number", "thread_id", "number", unique=True),
+    )
 
     @property
     def is_hidden(self) -> bool:
@@ -237,13 +253,6 @@ class Post(db.Model):
     def is_visible(self) -> bool:
         """Shown to everyone who may see the thread (not hidden, not deleted)."""
         return not self.is_hidden and not self.is_deleted
-
-    @property
-    def by_provider(self) -> bool:
-        """Written by a verified member of a solution provider: shown with the "Anbieter" label."""
-        return self.author is not None and any(
-            m.organisation.type == OrganisationType.ANBIETER for m in self.author.approved_memberships
-        )
 
     @property
     def url(self) -> str:
@@ -268,6 +277,43 @@ class Post(db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in {self.thread_id}>"
+
+
+# The author's name, asked in SQL beside the thread or post: a page of them needs no user objects.
+Thread.author_name = column_property(
+    sa.select(User.name).where(User.id == Thread.author_id).correlate_except(User).scalar_subquery(),
+    deferred=True,
+)
+Post.author_name = column_property(
+    sa.select(User.name).where(User.id == Post.author_id).correlate_except(User).scalar_subquery(),
+    deferred=True,
+)
+
+# Written by a verified member of a solution provider: shown with the "Anbieter" label. Asked
+# in SQL beside the post; lists of posts load it with them (``undefer``), in the same query.
+Post.by_provider = column_property(
+    sa.exists()
+    .where(
+        Membership.user_id == Post.author_id,
+        Membership.status == MembershipStatus.APPROVED,
+        Membership.organisation_id == Organisation.id,
+        Organisation.type == OrganisationType.ANBIETER,
+    )
+    .correlate_except(Membership, Organisation),
+    deferred=True,
+)
+
+
+@sa.event.listens_for(Post, "before_insert")
+def _number(_mapper, _connection, post: Post) -> None:
+    """A new post, whoever writes it, takes the next number of its thread, computed by the
+    INSERT itself (the posting service locks the thread first, so replies queue up for it)."""
+    if post.number is None:
+        post.number = (
+            sa.select(sa.func.coalesce(sa.func.max(Post.number), 0) + 1)
+            .where(Post.thread_id == post.thread_id)
+            .scalar_subquery()
+        )
 
 
 class PostRevision(db.Model):

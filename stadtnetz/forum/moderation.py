@@ -7,7 +7,7 @@ agreement among people who act for an organisation to act before a moderator is 
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from .. import search
 from ..accounts.models import User
@@ -15,6 +15,7 @@ from ..accounts.permissions import can, require
 from ..database import utcnow
 from ..errors import Invalid
 from ..extensions import db
+from ..signals import post_deleted
 from .activity_models import Flag, ModerationAction
 from .models import GroupMembership, GroupMemberStatus, GroupRole, Post, Thread, WorkingGroup
 
@@ -103,6 +104,7 @@ def delete_post(actor: User, post: Post, reason: str) -> None:
     _resolve_flags(post)
     _log(actor, "delete", post.thread, post, reason)
     db.session.flush()
+    post_deleted.send(post)
 
 
 THREAD_SWITCHES = {
@@ -130,6 +132,8 @@ def move_thread(actor: User, thread: Thread, target: WorkingGroup, reason: str =
         raise Invalid(_l("Das Thema ist bereits in dieser Arbeitsgruppe."), "group")
     source = thread.group
     thread.group = target
+    source.thread_count = WorkingGroup.thread_count - 1
+    target.thread_count = WorkingGroup.thread_count + 1
     # Every post's audience follows the thread into its new group.
     for post in db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id)):
         search.queue_reindex(post)
@@ -165,7 +169,11 @@ def queue(actor: User) -> list[Post]:
         .join(Post.thread)
         .where(sa.or_(Post.id.in_(flagged), Post.awaiting_review), Post.deleted_at.is_(None))
         .order_by(Post.id)
-        .options(selectinload(Post.author), selectinload(Post.thread).selectinload(Thread.group))
+        .options(
+            selectinload(Post.author),
+            selectinload(Post.thread).selectinload(Thread.group),
+            undefer(Post.by_provider),
+        )
     )
     return list(db.session.scalars(_in_groups(query, Thread.group_id, actor)))
 

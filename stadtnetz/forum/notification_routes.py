@@ -10,7 +10,7 @@ from ..web import acting_user
 from . import bp, mentions, notifications, posting
 from .activity_models import MailMode
 from .forms import MailSettingsForm
-from .loading import page_arg
+from .listing import ANY_ID, per_entry
 
 
 @bp.app_context_processor
@@ -23,8 +23,15 @@ def notification_helpers():
 @login_required
 def notifications_page():
     """The visitor's notifications, newest first, unread ones marked."""
-    page = notifications.inbox_page(acting_user(), page_arg())
-    return render_template("forum/notifications.html", page=page, describe=notifications.describe)
+    older_than = request.args.get("vor", type=int)
+    page = notifications.inbox_page(acting_user(), older_than)
+    return render_template(
+        "forum/notifications.html",
+        page=page,
+        paged=older_than is not None,
+        describe=notifications.describe,
+        open_link=per_entry(".open_notification", notification_id=ANY_ID),
+    )
 
 
 @bp.route("/benachrichtigungen/<int:notification_id>")

@@ -8,6 +8,7 @@ group reaches anyone but its approved members, whatever their site role.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -28,7 +29,7 @@ from .activity_models import (
     WatchLevel,
 )
 from .mentions import resolve
-from .models import GroupMembership, GroupMemberStatus, Post, Thread, Visibility, WorkingGroup
+from .models import GroupMembership, GroupMemberStatus, Post, ReadMark, Thread, Visibility, WorkingGroup
 
 PER_PAGE = 30
 # When one post concerns a person for several reasons, the strongest is named.
@@ -69,10 +70,28 @@ def watch_group(user: User, group: WorkingGroup, level: WatchLevel) -> None:
 
 def thread_level(user, thread: Thread) -> WatchLevel:
     """The level that applies to ``user`` in ``thread``: the thread's, else the group's."""
+    return thread_level_and_read_mark(user, thread)[0]
+
+
+def thread_level_and_read_mark(user, thread: Thread) -> tuple[WatchLevel, int]:
+    """``thread_level`` and the id of the last post of ``thread`` that ``user`` has read (0 for
+    none), all in one query: the thread page needs both."""
     if user is None or not user.is_authenticated:
-        return WatchLevel.NORMAL
-    watch = db.session.get(ThreadWatch, (user.id, thread.id))
-    return watch.level if watch else group_level(user, thread.group)
+        return WatchLevel.NORMAL, 0
+    own, by_group, last_read = db.session.execute(
+        sa.select(
+            sa.select(ThreadWatch.level)
+            .where(ThreadWatch.user_id == user.id, ThreadWatch.thread_id == thread.id)
+            .scalar_subquery(),
+            sa.select(GroupWatch.level)
+            .where(GroupWatch.user_id == user.id, GroupWatch.group_id == thread.group_id)
+            .scalar_subquery(),
+            sa.select(ReadMark.last_read_post_id)
+            .where(ReadMark.user_id == user.id, ReadMark.thread_id == thread.id)
+            .scalar_subquery(),
+        )
+    ).one()
+    return own or by_group or WatchLevel.NORMAL, last_read or 0
 
 
 def group_level(user, group: WorkingGroup) -> WatchLevel:
@@ -172,10 +191,15 @@ def _settings_path() -> str:
     return url_for("forum.notification_settings", _external=False)
 
 
-def _told(user: User):
-    """The SQL condition: the notification's post is visible and its group may reach ``user``."""
+# The inbox's statements name the user by this parameter: built once, as they are asked on
+# every page (the header's count), then only executed.
+USER_ID = sa.bindparam("user_id")
+
+
+def _told():
+    """The SQL condition: the notification's post is visible and its group may reach the user."""
     groups = sa.select(GroupMembership.group_id).where(
-        GroupMembership.user_id == user.id, GroupMembership.status == GroupMemberStatus.APPROVED
+        GroupMembership.user_id == USER_ID, GroupMembership.status == GroupMemberStatus.APPROVED
     )
     return sa.and_(
         Post.hidden_at.is_(None),
@@ -184,35 +208,46 @@ def _told(user: User):
     )
 
 
-def _inbox(user: User):
-    return (
-        sa.select(Notification)
-        .join(Notification.post)
-        .join(Post.thread)
-        .join(Thread.group)
-        .where(Notification.user_id == user.id, _told(user))
-    )
+INBOX = (
+    sa.select(Notification)
+    .join(Notification.post)
+    .join(Post.thread)
+    .join(Thread.group)
+    .where(Notification.user_id == USER_ID, _told())
+)
+UNREAD_COUNT = INBOX.where(Notification.read_at.is_(None)).with_only_columns(sa.func.count(Notification.id))
 
 
 def unread_count(user: User) -> int:
     """The number in the header: unread notifications the user may still see."""
-    query = (
-        _inbox(user).where(Notification.read_at.is_(None)).with_only_columns(sa.func.count(Notification.id))
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(UNREAD_COUNT, {"user_id": user.id})
 
 
-def inbox_page(user: User, page: int):
-    """A page of the notification centre, newest first, posts and authors loaded alongside."""
+@dataclass
+class InboxPage:
+    """Notifications, newest first, and where the next older page begins (None: no more)."""
+
+    items: list[Notification]
+    older_than: int | None
+
+
+def inbox_page(user: User, older_than: int | None = None) -> InboxPage:
+    """A page of the notification centre: the newest notifications below ``older_than`` (an
+    id), posts and authors loaded alongside. Read off the index newest first, never counting
+    the inbox, so a long inbox costs what a short one does."""
     query = (
-        _inbox(user)
-        .order_by(Notification.id.desc())
+        INBOX.order_by(Notification.id.desc())
+        .limit(PER_PAGE + 1)
         .options(
             selectinload(Notification.post).selectinload(Post.author),
             selectinload(Notification.post).selectinload(Post.thread).selectinload(Thread.group),
         )
     )
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    if older_than is not None:
+        query = query.where(Notification.id < older_than)
+    items = list(db.session.scalars(query, {"user_id": user.id}))
+    more = len(items) > PER_PAGE
+    return InboxPage(items[:PER_PAGE], items[PER_PAGE - 1].id if more else None)
 
 
 def mark_all_read(user: User) -> None:
@@ -225,7 +260,7 @@ def mark_all_read(user: User) -> None:
 
 def open_notification(user: User, notification_id: int) -> Notification | None:
     """The user's own notification, marked read; None if it is not theirs or no longer visible."""
-    notification = db.session.scalar(_inbox(user).where(Notification.id == notification_id))
+    notification = db.session.scalar(INBOX.where(Notification.id == notification_id), {"user_id": user.id})
     if notification is not None and notification.read_at is None:
         notification.read_at = utcnow()
     return notification

@@ -6,22 +6,25 @@ links) and leaves notifications to ``notifications.post_written``.
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import search
-from ..accounts.models import Membership, User
+from ..accounts.models import User
 from ..accounts.permissions import require
 from ..content import render_markdown
 from ..database import utcnow
 from ..errors import Invalid
 from ..extensions import db
 from ..practices.models import Practice
+from ..signals import post_created, post_updated, thread_created
 from . import notifications
 from .activity_models import WatchLevel
 from .mentions import link_mentions
@@ -75,6 +78,9 @@ def check_new_account_brake(actor: User) -> None:
 def _write(actor: User, thread: Thread, body: str, reply_to: Post | None, at: datetime | None) -> Post:
     check_new_account_brake(actor)
     body = _check_body(body)
+    # Counted in SQL and before the post goes in: the UPDATE locks the thread's row, so replies
+    # written at the same moment are all counted and take their numbers one after the other.
+    thread.post_count = Thread.post_count + 1 if thread.id else 1
     post = Post(
         thread=thread,
         author=actor,
@@ -85,7 +91,6 @@ def _write(actor: User, thread: Thread, body: str, reply_to: Post | None, at: da
     )
     db.session.add(post)
     db.session.flush()
-    thread.post_count += 1
     thread.last_post_id, thread.last_post_at = post.id, post.created_at
     mark_read(actor, thread, post.id)
     notifications.watch_thread(actor, thread, WatchLevel.WATCHING, only_if_unset=True)
@@ -123,7 +128,9 @@ def start_thread(
         practices=linkable(practices),
     )
     db.session.add(thread)
+    group.thread_count = WorkingGroup.thread_count + 1 if group.id else 1  # as the post count below
     _write(actor, thread, body, None, at)
+    thread_created.send(thread)
     return thread
 
 
@@ -145,7 +152,9 @@ def reply(
 ) -> Post:
     """Add a post to ``thread``; quoting ``reply_to`` tells its author. ``at`` dates it (demo data)."""
     require(actor, "forum.reply", thread)
-    return _write(actor, thread, body, reply_to, at)
+    post = _write(actor, thread, body, reply_to, at)
+    post_created.send(post)
+    return post
 
 
 def edit_post(actor: User, post: Post, body: str) -> None:
@@ -159,6 +168,7 @@ def edit_post(actor: User, post: Post, body: str) -> None:
     )
     post.body, post.html, post.edited_at = body, render(body), utcnow()
     db.session.flush()
+    post_updated.send(post)
 
 
 def quotable(thread: Thread, post: Post | None) -> Post | None:
@@ -177,10 +187,7 @@ def quote(post: Post) -> str:
 
 def page_of(post: Post) -> int:
     """The page of its thread that shows ``post``."""
-    before = db.session.scalar(
-        sa.select(sa.func.count(Post.id)).where(Post.thread_id == post.thread_id, Post.id <= post.id)
-    )
-    return max(1, math.ceil(before / PER_PAGE))
+    return max(1, math.ceil(post.number / PER_PAGE))
 
 
 def post_path(post: Post) -> str:
@@ -195,18 +202,46 @@ def post_path(post: Post) -> str:
     )
 
 
-def thread_posts(thread: Thread, page: int, per_page: int | None = None):
-    """One page of a thread's posts with their authors and organisations loaded alongside:
-    a fixed number of queries whatever the page size."""
+class CountedPagination(Pagination):
+    """``db.paginate`` without its count(*): the total comes from a counter column, the items
+    from ``load(offset, limit)``."""
+
+    def _query_items(self) -> list:
+        load: Callable[[int, int], list] = self._query_args["load"]
+        return load(self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def counted(page: int, per_page: int, items: Sequence, total: int) -> CountedPagination:
+    """The pagination of ``items`` already loaded (a cached page) out of ``total``."""
+    return CountedPagination(
+        page=page, per_page=per_page, error_out=False, load=lambda *_: list(items), total=total
+    )
+
+
+def thread_posts(thread: Thread, page: int, per_page: int | None = None) -> CountedPagination:
+    """One page of a thread's posts with their authors' names and "Anbieter" labels, in one
+    query whatever the page size; the page is a range of post numbers, so the last page of a
+    long thread costs what the first does."""
     query = (
         sa.select(Post)
-        .where(Post.thread_id == thread.id)
-        .order_by(Post.id)
-        .options(
-            selectinload(Post.author).selectinload(User.memberships).selectinload(Membership.organisation)
-        )
+        .order_by(Post.number)
+        .options(undefer(Post.author_name), undefer(Post.by_provider))
     )
-    return db.paginate(query, page=page, per_page=per_page or PER_PAGE, error_out=False)
+
+    def load(offset: int, limit: int) -> list[Post]:
+        posts = db.session.scalars(
+            query.where(Post.thread_id == thread.id, Post.number > offset, Post.number <= offset + limit)
+        ).all()
+        for post in posts:  # the page's thread, without a lookup per post
+            set_committed_value(post, "thread", thread)
+        return posts
+
+    return CountedPagination(
+        page=page, per_page=per_page or PER_PAGE, error_out=False, load=load, total=thread.post_count
+    )
 
 
 def read_mark(user, thread: Thread) -> int:
@@ -236,28 +271,34 @@ def first_unread(user, thread: Thread) -> Post | None:
     )
 
 
-def thread_list(group: WorkingGroup, page: int, per_page: int | None = None):
-    """A page of the group's threads: pinned first, then by latest activity."""
+def thread_list(group: WorkingGroup, page: int, per_page: int | None = None) -> CountedPagination:
+    """A page of the group's threads, pinned first, then by latest activity (the order of
+    ``ix_forum_thread_listing``), with their authors' names, in one query."""
     query = (
         sa.select(Thread)
         .where(Thread.group_id == group.id)
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-        .options(selectinload(Thread.author))
+        .options(undefer(Thread.author_name))
     )
-    return db.paginate(query, page=page, per_page=per_page or PER_PAGE, error_out=False)
+    return CountedPagination(
+        page=page,
+        per_page=per_page or PER_PAGE,
+        error_out=False,
+        load=lambda offset, limit: db.session.scalars(query.offset(offset).limit(limit)).all(),
+        total=group.thread_count,
+    )
 
 
 def unread_counts(user, threads: list[Thread]) -> dict[int, int]:
-    """For each of ``threads``, how many posts ``user`` has not read yet (one query)."""
+    """For each of ``threads`` with news, how many posts ``user`` has not read yet: its post
+    count less the number of the last post read (one query, however long the threads are)."""
     if user is None or not user.is_authenticated or not threads:
         return {}
-    mark = sa.orm.aliased(ReadMark)
-    query = (
-        sa.select(Post.thread_id, sa.func.count(Post.id))
-        .outerjoin(mark, sa.and_(mark.thread_id == Post.thread_id, mark.user_id == user.id))
-        .where(
-            Post.thread_id.in_([t.id for t in threads]), Post.id > sa.func.coalesce(mark.last_read_post_id, 0)
-        )
-        .group_by(Post.thread_id)
+    read = dict(
+        db.session.execute(
+            sa.select(ReadMark.thread_id, Post.number)
+            .join(Post, Post.id == ReadMark.last_read_post_id)
+            .where(ReadMark.user_id == user.id, ReadMark.thread_id.in_([t.id for t in threads]))
+        ).all()
     )
-    return dict(db.session.execute(query).all())
+    return {t.id: t.post_count - read.get(t.id, 0) for t in threads if t.post_count > read.get(t.id, 0)}

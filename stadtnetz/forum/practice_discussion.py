@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from ..accounts.models import User
 from ..accounts.permissions import can
@@ -80,7 +80,7 @@ def practice_discussion_section(practice: Practice) -> str:
                     .where(Post.thread_id == thread.id)
                     .order_by(Post.id.desc())
                     .limit(SHOWN_POSTS)
-                    .options(selectinload(Post.author).selectinload(User.memberships))
+                    .options(selectinload(Post.author), undefer(Post.by_provider))
                 ).all()
             )
         )

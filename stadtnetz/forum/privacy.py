@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ..database import utcnow
 from ..extensions import db
 from ..signals import account_deleting, collect_personal_data
+from . import versions
 from .activity_models import Flag, ForumSettings, GroupWatch, Notification, ThreadWatch
 from .models import GroupMembership, Post, ReadMark, Thread
 
@@ -67,6 +68,8 @@ def export_forum(_sender, user, export: dict, **_kw) -> None:
 @account_deleting.connect
 def forget_forum_user(_sender, user, delete_content: bool, **_kw) -> None:
     """Detach (or, on request, erase) the user's posts and drop their forum records."""
+    # Before the posts lose their author: the pages that show the user's name change.
+    versions.people_changed(db.session.connection(), [user.id])
     if delete_content:
         for post in db.session.scalars(sa.select(Post).where(Post.author_id == user.id)):
             post.body, post.html = "", ""

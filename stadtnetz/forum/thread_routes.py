@@ -1,6 +1,8 @@
 """Thread and post pages: starting a thread, the thread page, replying with quote and preview,
 editing with history, the jump to the first unread post, and the thread's watch level."""
 
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,10 +14,11 @@ from ..extensions import db, limiter
 from ..practices.models import Practice
 from ..practices.services import get_practice
 from ..web import acting_user, show_invalid
-from . import bp, notifications, posting, practice_discussion, practice_links
+from . import bp, fragments, notifications, posting, practice_discussion, practice_links
 from .activity_models import WatchLevel
 from .forms import EditThreadForm, MoveForm, PostForm, ThreadForm, WatchForm
 from .groups import all_groups
+from .listing import ANY_ID, per_entry
 from .loading import group_or_404, page_arg, post_or_404, thread_or_404
 from .models import Post
 
@@ -55,24 +58,45 @@ def new_thread(slug: str):
     return render_template("forum/new_thread.html", group=group, form=form, preview=preview)
 
 
+def _post_links(thread) -> SimpleNamespace:
+    """The links each post of a thread page carries."""
+    return SimpleNamespace(
+        post=per_entry(".post", post_id=ANY_ID),
+        profile=per_entry("accounts.profile", user_id=ANY_ID),
+        quote=per_entry(".reply", thread_id=thread.id, zitat=ANY_ID),
+        edit=per_entry(".edit_post", post_id=ANY_ID),
+        history=per_entry(".post_history", post_id=ANY_ID),
+        flag=per_entry(".flag_post", post_id=ANY_ID),
+        moderate=per_entry(".moderate_post", post_id=ANY_ID),
+    )
+
+
 @bp.route("/forum/themen/<int:thread_id>")
 def thread(thread_id: int):
     """A thread page; reading it moves the visitor's read mark to its last post shown."""
     thread = thread_or_404(thread_id)
-    posts = posting.thread_posts(thread, page_arg())
+    viewer = current_user._get_current_object()  # asked once per post: no proxy in between
+    moderator = can(viewer, "forum.moderate", thread.group)
+    may_reply = can(viewer, "forum.reply", thread)
+    links = _post_links(thread)
+    fragment, posts = fragments.thread_posts(thread, page_arg(), moderator, links)
+    level, last_read = notifications.thread_level_and_read_mark(viewer, thread)
+    watch_html, reply_html = fragments.thread_forms(viewer, thread, level, may_reply)
     page = render_template(
         "forum/thread.html",
         thread=thread,
         group=thread.group,
         posts=posts,
-        last_read=posting.read_mark(current_user, thread),
-        form=PostForm(),
-        watch_form=WatchForm(level=notifications.thread_level(current_user, thread).value),
-        move_form=_move_form(thread) if can(current_user, "forum.moderate", thread.group) else None,
+        posts_html=fragments.posts_for(viewer, thread, fragment, last_read, may_reply, links),
+        moderator=moderator,
+        may_reply=may_reply,
+        watch_html=watch_html,
+        reply_html=reply_html,
+        move_form=_move_form(thread) if moderator else None,
         practice=db.session.get(Practice, thread.practice_id) if thread.practice_id else None,
     )
     # Marked after rendering: the commit expires what the page has loaded.
-    if current_user.is_authenticated and posts.items:
+    if current_user.is_authenticated and posts.items and posts.items[-1].id > last_read:
         posting.mark_read(acting_user(), thread, posts.items[-1].id)
         db.session.commit()
     return page

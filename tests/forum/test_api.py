@@ -77,3 +77,27 @@ def test_openapi_documents_the_forum_routes(client):
         paths
     )
     assert paths["/api/v1/threads/{thread_id}"]["get"]["operationId"] == "getThread"
+
+
+def test_authors_come_by_id_and_name_without_user_objects(
+    client, db, make_user, make_group, make_thread, make_post, count_queries
+):
+    author, other = make_user(name="Jana Autorin"), make_user(name="Kai Antwort")
+    thread = make_thread(group=make_group(), author=author, title="Hitzeschutz")
+    for _ in range(5):
+        make_post(thread, other, "Noch eine Antwort.")
+    db.session.execute(sa.update(Post).where(Post.number == 3).values(author_id=None))
+    db.session.commit()
+
+    with count_queries() as short:
+        data = client.get(f"/api/v1/threads/{thread.id}?per_page=2").get_json()
+    with count_queries() as long:
+        client.get(f"/api/v1/threads/{thread.id}?per_page=6")
+
+    assert data["author"] == {"id": author.id, "name": "Jana Autorin"}
+    assert data["posts"][1]["author"] == {"id": other.id, "name": "Kai Antwort"}
+    page_two = client.get(f"/api/v1/threads/{thread.id}?per_page=2&page=2").get_json()
+    assert page_two["posts"][0]["author"] is None
+    assert len(long) == len(short)
+    listing = client.get(f"/api/v1/groups/{thread.group_id}/threads").get_json()
+    assert listing["items"][0]["author"] == {"id": author.id, "name": "Jana Autorin"}
