@@ -336,3 +336,47 @@ def make_thread(db, make_user, make_group):
         return thread
 
     return make
+
+
+@pytest.fixture
+def make_offer(db, make_organisation):
+    """Publish an offer through the service (system actor); by default of a new Lösungsanbieter."""
+    from stadtnetz.offers import services
+
+    def make(organisation=None, author=None, **kw):
+        organisation = organisation or make_organisation(type=OrganisationType.ANBIETER)
+        n = next(_counter)
+        data = {
+            "title": f"Angebot {n}",
+            "teaser": "Eine Plattform für das Leerstandsmanagement in Innenstädten.",
+            "description": "Erfasst leere Ladenlokale und vermittelt Zwischennutzungen.",
+            "topics": ["leerstand"],
+            "price_model": "lizenz",
+            **kw,
+        }
+        offer = services.create_offer(author, organisation, data)
+        db.session.commit()
+        return offer
+
+    return make
+
+
+@pytest.fixture
+def make_challenge(db, make_organisation, make_municipality):
+    """Post a challenge through the service (system actor); by default of a new Kommune."""
+    from stadtnetz.offers import challenges
+
+    def make(organisation=None, author=None, **kw):
+        organisation = organisation or make_organisation(municipality=make_municipality())
+        data = {
+            "title": "Wir suchen eine Lösung für leere Ladenlokale",
+            "description": "In unserer Fußgängerzone stehen viele Ladenlokale leer.",
+            "topics": ["leerstand"],
+            "deadline": utcnow().date() + timedelta(days=30),
+            **kw,
+        }
+        challenge = challenges.create_challenge(author, organisation, data)
+        db.session.commit()
+        return challenge
+
+    return make

@@ -40,6 +40,20 @@ PUBLIC = {
     "api.groups", "api.group_threads", "api.thread",
     # Search shows only what the visitor's audiences may see (tests/search/test_visibility.py).
     "search.index", "search.suggestions",
+    # Offers and challenges are public; forms show only to those the policy allows
+    # (tests/offers/test_pages.py). The API lists them as on the pages (tests/offers/test_api.py).
+    "offers.index", "offers.show", "offers.challenge_list", "offers.challenge",
+    "api.offers", "api.challenges",
+    # Content from other instances: public copies of public content; deleted ones answer 404
+    # (tests/federation/test_remote_content.py). Our users' replies as ActivityPub Notes.
+    "federation.remote_practice", "federation.remote_webtalk", "federation.remote_thread",
+    "federation.reply_document",
+    # ActivityPub protocol: discovery, actors and their collections, public objects (drafts and
+    # members-only answer 404); the inboxes take signed requests only (tests/federation/).
+    "federation.webfinger", "federation.host_meta", "federation.nodeinfo_links", "federation.nodeinfo",
+    "federation.actor", "federation.actor_outbox", "federation.actor_followers",
+    "federation.practice", "federation.thread", "federation.post", "federation.webtalk",
+    "federation.activity", "federation.inbox",
 }
 LOGIN_REQUIRED = {
     "practices.like_us", "practices.create", "practices.edit", "practices.publish", "practices.archive",
@@ -52,7 +66,8 @@ LOGIN_REQUIRED = {
     "accounts.remove_organisation_domain", "accounts.organisation_members",
     "accounts.decide_membership", "accounts.leave_organisation", "accounts.create_organisation",
     "forum.create_group", "forum.join_group", "forum.leave_group", "forum.watch_group",
-    "forum.group_members", "forum.member_action", "forum.new_thread", "forum.reply", "forum.watch_thread",
+    "forum.group_members", "forum.member_action", "forum.invite_member", "forum.answer_invitation",
+    "forum.new_thread", "forum.reply", "forum.watch_thread",
     "forum.edit_post", "forum.edit_thread", "forum.flag_post", "forum.moderate_post", "forum.moderate_thread",
     "forum.move_thread", "forum.moderation_queue", "forum.audit_log", "forum.notifications_page",
     "forum.open_notification", "forum.mark_notifications_read", "forum.notification_settings",
@@ -60,6 +75,13 @@ LOGIN_REQUIRED = {
     "webtalks.create", "webtalks.edit", "webtalks.cancel", "webtalks.register", "webtalks.unregister",
     "webtalks.feeds_page", "webtalks.room_page", "webtalks.questions_to_forum",
     "search.synonyms", "search.delete_synonyms",
+    "offers.create", "offers.edit", "offers.withdraw", "offers.edit_challenge", "offers.add_reference",
+    "offers.confirm_reference", "offers.decline_reference",
+    "offers.recommend", "offers.create_challenge", "offers.answer", "offers.mark_answer", "offers.close",
+    "offers.watch",
+    "federation.feed", "federation.follow", "federation.unfollow", "federation.like_practice",
+    # Admins only (tests/federation/test_admin.py).
+    "federation_admin.overview", "federation_admin.change_instance", "federation_admin.retry",
 }
 
 
@@ -90,7 +112,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, make_organisation
                         "membership_id": "1", "domain_id": "1",
                         "practice_id": "1", "adoption_id": "1", "attachment_id": "1", "number": "1",
                         "thread_id": "1", "post_id": "1", "notification_id": "1", "action": "lock",
-                        "talk_id": "1", "group_id": "1"}.items():
+                        "talk_id": "1", "group_id": "1", "offer_id": "1", "reference_id": "1",
+                        "challenge_id": "1", "answer_id": "1", "following_id": "1",
+                        "job_id": "1"}.items():
         url = url.replace(f"<{name}>", value).replace(f"<int:{name}>", value)
     response = client.open(url, method=method)
     assert response.status_code == 302

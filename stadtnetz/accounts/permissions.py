@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import PermissionDenied
-from .models import MembershipStatus, Organisation, SiteRole
+from .models import MembershipStatus, Organisation, OrganisationType, SiteRole
 
 Rule = Callable[[Any, Any], bool]
 _rules: dict[str, Rule] = {}
@@ -52,6 +52,29 @@ def _moderate(user, _target) -> bool:
 @rule("admin.access")
 def _administer(user, _target) -> bool:
     return user.site_role == SiteRole.ADMIN
+
+
+@rule("federation.manage")
+def _manage_federation(user, _target) -> bool:
+    # Which instances we talk to is a decision for the whole site: admins only.
+    return user.site_role == SiteRole.ADMIN
+
+
+@rule("federation.reply")
+def _reply_remote(user, thread) -> bool:
+    # A remote group's thread: any confirmed user may answer, as in our own public groups.
+    return user.email_confirmed and not thread.is_deleted
+
+
+@rule("federation.follow")
+def _follow_remote(user, _target) -> bool:
+    return user.email_confirmed
+
+
+@rule("federation.like")
+def _like_remote(user, _target) -> bool:
+    # A Like of a remote practice carries the user's name to the origin: confirmed users only.
+    return user.email_confirmed
 
 
 @rule("organisation.create")
@@ -146,12 +169,29 @@ def _create_group(user, _target) -> bool:
 
 @rule("forum.join_group")
 def _join_group(user, group) -> bool:
-    return user.email_confirmed and group.membership_of(user) is None
+    # Solution providers write in members-only groups only when the group invites them: they
+    # cannot ask to join one, so peer talk among municipalities stays free of sales pitches.
+    return user.email_confirmed and group.membership_of(user) is None and (
+        group.is_public or not is_provider(user)
+    )
 
 
 @rule("forum.leave_group")
 def _leave_group(user, group) -> bool:
-    return group.membership_of(user) is not None
+    # Members leave, applicants withdraw; invitees answer their invitation instead.
+    membership = group.membership_of(user)
+    return membership is not None and membership.status != "invited"
+
+
+@rule("forum.invite")
+def _invite_to_group(user, group) -> bool:
+    return can(user, "forum.moderate", group)
+
+
+@rule("forum.answer_invitation")
+def _answer_invitation(user, group) -> bool:
+    membership = group.membership_of(user)
+    return membership is not None and membership.status == "invited"
 
 
 @rule("forum.moderate")
@@ -241,3 +281,74 @@ def _enter_webtalk_room(user, webtalk) -> bool:
 @rule("search.manage_synonyms")
 def _manage_synonyms(user, _target) -> bool:
     return user.site_role == SiteRole.ADMIN
+
+
+# Offers and challenges. A provider is a verified member of a Lösungsanbieter; a municipal
+# member one of a Kommune or Landkreis. Targets are read by attribute only.
+MUNICIPAL_TYPES = (OrganisationType.KOMMUNE, OrganisationType.LANDKREIS)
+
+
+def is_provider(user) -> bool:
+    return any(m.organisation.type == OrganisationType.ANBIETER for m in user.approved_memberships)
+
+
+def municipal_organisations(user) -> list[Organisation]:
+    """The municipalities and districts ``user`` speaks for as a verified member."""
+    return [m.organisation for m in user.approved_memberships if m.organisation.type in MUNICIPAL_TYPES]
+
+
+@rule("offer.create")
+def _create_offer(user, organisation) -> bool:
+    # Without a target: may the user publish offers for any provider at all?
+    if organisation is None:
+        return is_provider(user)
+    return organisation.type == OrganisationType.ANBIETER and is_verified_member(user, organisation)
+
+
+@rule("offer.edit")
+def _edit_offer(user, offer) -> bool:
+    # Also covers withdrawing, naming practices as references and answering challenges with the
+    # offer. A withdrawn offer is final.
+    return not offer.is_withdrawn and (user.is_moderator or is_verified_member(user, offer.organisation))
+
+
+@rule("offer.recommend")
+def _recommend_offer(user, offer) -> bool:
+    if offer.is_withdrawn:
+        return False
+    taken = {recommendation.organisation_id for recommendation in offer.recommendations}
+    return any(organisation.id not in taken for organisation in municipal_organisations(user))
+
+
+@rule("offer.confirm_reference")
+def _confirm_reference(user, reference) -> bool:
+    return not reference.offer.is_withdrawn and is_verified_member(user, reference.practice.organisation)
+
+
+@rule("offer.watch_topics")
+def _watch_topics(user, _target) -> bool:
+    return is_provider(user)
+
+
+@rule("challenge.create")
+def _create_challenge(user, organisation) -> bool:
+    if organisation is None:
+        return bool(municipal_organisations(user))
+    return organisation.type in MUNICIPAL_TYPES and is_verified_member(user, organisation)
+
+
+@rule("challenge.answer")
+def _answer_challenge(user, challenge) -> bool:
+    return challenge.is_open and is_provider(user)
+
+
+@rule("challenge.manage")
+def _manage_challenge(user, challenge) -> bool:
+    # Marking answers helpful and closing: the municipality's own verified members.
+    return user.is_moderator or is_verified_member(user, challenge.organisation)
+
+
+@rule("challenge.edit")
+def _edit_challenge(user, challenge) -> bool:
+    # The municipality changes its challenge while it is open.
+    return challenge.is_open and can(user, "challenge.manage", challenge)
