@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
+from .. import search
 from ..accounts.permissions import can, municipal_organisations, require
 from ..errors import Invalid
 from ..extensions import db
 from ..web import acting_user, show_invalid
-from . import bp, challenges, services
+from . import bp, challenges
 from .forms import AnswerForm, ChallengeForm, CloseForm, HelpfulForm, WatchForm
 from .models import ChallengeAnswer, Offer
 
@@ -95,7 +96,7 @@ def render_challenge(found, **forms):
     close_form.chosen.choices = _chosen_choices(found)
     practices, offers = challenges.matches(found, current_user)
     return render_template("offers/challenge.html", challenge=found, practices=practices, offers=offers,
-                           search_pending=services.search_pending(found), answer_form=answer_form,
+                           search_pending=search.is_pending(found), answer_form=answer_form,
                            close_form=close_form, helpful_form=HelpfulForm())
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
+from .. import search
 from ..accounts.permissions import can, require
 from ..errors import Invalid
 from ..extensions import db
@@ -106,7 +107,7 @@ def render_show(offer: Offer, **forms):
     recommendation_form.organisation.choices = [
         SelectChoice(o.id, o.name) for o in services.recommending_organisations(current_user, offer)]
     # Only its provider is told that the offer is not yet found everywhere.
-    pending = can(current_user, "offer.edit", offer) and services.search_pending(offer)
+    pending = can(current_user, "offer.edit", offer) and search.is_pending(offer)
     return render_template("offers/show.html", offer=offer, recommendation_form=recommendation_form,
                            reference_form=forms.get("reference_form") or ReferenceForm(),
                            action_form=ActionForm(), search_pending=pending)

@@ -11,7 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import outbox
 from ..accounts.models import Organisation
 from ..accounts.organisations import slugify
 from ..accounts.permissions import can, municipal_organisations, require
@@ -23,8 +22,6 @@ from ..extensions import db
 from ..practices.models import Practice
 from ..practices.services import authorise
 from ..practices.topics import Topic
-from ..search.indexing import QUEUE as SEARCH_QUEUE
-from ..search.indexing import kind_of
 from . import notifications
 from .models import Offer, OfferReference, OfferTopic, PriceModel, Recommendation
 
@@ -34,16 +31,6 @@ OFFERS_PER_WINDOW = 3
 RATE_WINDOW = timedelta(hours=24)
 MAX_LENGTHS = {"title": 200, "teaser": 500, "price_note": 300, "contact_name": 120, "contact_email": 254}
 NOTE_MAX = 300
-
-
-def search_pending(obj) -> bool:
-    """Whether a change of ``obj`` (an offer or challenge) still waits for the search indexer,
-    so its matches are not yet what they will be. Reads only the search queue's open jobs."""
-    payload = outbox.OutboxJob.payload
-    return db.session.scalar(sa.select(sa.exists().where(
-        outbox.OutboxJob.queue == SEARCH_QUEUE, outbox.OutboxJob.done_at.is_(None),
-        outbox.OutboxJob.failed_at.is_(None), payload["kind"].as_string() == kind_of(obj),
-        payload["id"].as_integer() == obj.id)))
 
 
 def get_offer(offer_id: int) -> Offer:

@@ -13,6 +13,7 @@ from .service import (
     audience_provider,
     audiences_for,
     facet_labels,
+    is_pending,
     more_like_this,
     queue_reindex,
     search,
@@ -23,8 +24,8 @@ from .service import (
 bp = Blueprint("search", __name__)
 
 __all__ = [
-    "SearchEngine", "audience_provider", "audiences_for", "bp", "facet_labels", "more_like_this",
-    "queue_reindex", "search", "searchable", "suggest",
+    "SearchEngine", "audience_provider", "audiences_for", "bp", "facet_labels", "is_pending",
+    "more_like_this", "queue_reindex", "search", "searchable", "suggest",
 ]
 
 from . import routes  # noqa: E402,F401  (routes register on bp)

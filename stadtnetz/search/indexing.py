@@ -49,6 +49,15 @@ def queue_reindex(obj: object) -> None:
     _enqueue(db.session(), kind, obj.id)
 
 
+def is_pending(obj: object) -> bool:
+    """Whether a change of ``obj`` still waits for the indexer (an open job in the queue)."""
+    payload = outbox.OutboxJob.payload
+    return db.session.scalar(sa.select(sa.exists().where(
+        outbox.OutboxJob.queue == QUEUE, outbox.OutboxJob.done_at.is_(None),
+        outbox.OutboxJob.failed_at.is_(None), payload["kind"].as_string() == kind_of(obj),
+        payload["id"].as_integer() == obj.id)))
+
+
 def _enqueue(session: Session, kind: str, pk: int) -> None:
     queued = session.info.setdefault(_QUEUED, set())
     if (kind, pk) not in queued:

@@ -5,10 +5,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..directory.models import LAENDER, SizeClass
-from .indexing import engine, install_listeners, queue_reindex, registry
+from .indexing import engine, install_listeners, is_pending, queue_reindex, registry
 from .results import FacetValue, Hit, Results
 
-__all__ = ["audience_provider", "facet_labels", "more_like_this", "queue_reindex", "search",
+__all__ = ["audience_provider", "facet_labels", "is_pending", "more_like_this", "queue_reindex", "search",
            "searchable", "suggest"]
 
 DEFAULT_FACETS = ("kind", "topic", "land", "size_class", "status", "funding", "cost_range", "origin")

@@ -30,7 +30,8 @@ def indexed(app, db):
 
 def test_a_compound_query_finds_highlighted_hits_on_an_accessible_page(page, indexed):
     page.goto("/")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Suche", exact=True).click()
+    navigation = page.get_by_role("navigation", name="Hauptnavigation")
+    navigation.get_by_role("link", name="Suche", exact=True).click()
     page.get_by_label("Suchbegriffe").fill("Leerstand")
     page.get_by_role("button", name="Suchen").click()
 

@@ -141,11 +141,11 @@ def test_a_municipality_edits_its_challenge_while_it_is_open(client, db, world, 
 def test_unindexed_matches_are_explained_not_denied(client, db, world, login, make_challenge, make_offer,
                                                     index):
     challenge = make_challenge(world.town)
-    assert services.search_pending(challenge)
+    assert search.is_pending(challenge)
     page = text(client.get(challenge.url))
     assert "Die Suche wird gerade aktualisiert" in page and "Noch keine passenden" not in page
     index()
-    assert not services.search_pending(challenge)
+    assert not search.is_pending(challenge)
     page = text(client.get(challenge.url))
     assert "Die Suche wird gerade aktualisiert" not in page and "Noch keine passenden Angebote" in page
     offer = make_offer(world.provider)
