@@ -18,7 +18,7 @@ from .querying import FIELD as TEXT_FIELD
 from .ranking import K1, B
 
 #: Bitmasks and score lists kept per snapshot; at 100,000 documents a mask is at most 12.5 kB,
-#: a score list 8 bytes per posting.
+#: a score list 8 bytes per posting (twice: by document and best first).
 CACHE_SIZE = 2048
 #: For each byte of a bitmask, its eight bits as eight bytes (lowest bit first).
 _BYTE_FLAGS = [bytes((byte >> bit) & 1 for bit in range(8)) for byte in range(256)]
@@ -108,6 +108,17 @@ class Snapshot:
     def impacts(self, field: str, text: str) -> tuple[array, array]:
         """(document numbers, BM25 score) of every posting of a term."""
         return self._cached(("impacts", field, text), lambda: self._impacts(field, text))
+
+    def by_impact(self, field: str, text: str) -> tuple[array, array]:
+        """``impacts`` ordered best first (ties: lower document number first), so that the best
+        hits of a query can be found without reading every posting (see ``ranking.rank``)."""
+
+        def compute() -> tuple[array, array]:
+            docnums, scores = self.impacts(field, text)
+            order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)  # stable
+            return array("I", map(docnums.__getitem__, order)), array("f", map(scores.__getitem__, order))
+
+        return self._cached(("by_impact", field, text), compute)
 
     def _impacts(self, field: str, text: str) -> tuple[array, array]:
         docnums, scores = array("I"), array("f")
