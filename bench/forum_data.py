@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from stadtnetz.accounts.models import Membership, MembershipStatus, Organisation, OrganisationType, User
 from stadtnetz.content import render_markdown
 from stadtnetz.extensions import db
+from stadtnetz.forum import inbox_count
 from stadtnetz.forum.activity_models import Notification
 from stadtnetz.forum.models import GroupMembership, Post, ReadMark, Thread, Visibility, WorkingGroup
 
@@ -244,6 +245,9 @@ def generate(posts: int, threads: int, seed: int = 20261122) -> Forum:
         if connection.dialect.name == "postgresql":
             for table in ("forum_thread", "forum_post", "forum_notification"):
                 connection.exec_driver_sql(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+    # The rows went in past the ORM: the reader's count in the header is stored as the forum keeps it.
+    inbox_count.recount(db.session, [reader.id])
+    db.session.commit()
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()

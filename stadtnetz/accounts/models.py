@@ -80,6 +80,9 @@ class User(UserMixin, db.Model):
     site_role: Mapped[SiteRole] = mapped_column(text_enum(SiteRole), default=SiteRole.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The header's count of unread notifications, so that no page has to count them. The
+    # forum's notification service keeps it exact (``stadtnetz.forum.inbox_count``).
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"

@@ -15,8 +15,9 @@ from .listing import ANY_ID, per_entry
 
 @bp.app_context_processor
 def notification_helpers():
-    """``forum_unread()`` for the header's count, asked only where the header shows it."""
-    return {"forum_unread": lambda: notifications.unread_count(acting_user())}
+    """``forum_unread()`` for the header's count: stored with the user (see ``inbox_count``),
+    so reading it costs no query."""
+    return {"forum_unread": lambda: acting_user().unread_notifications}
 
 
 @bp.route("/benachrichtigungen")
@@ -29,7 +30,6 @@ def notifications_page():
         "forum/notifications.html",
         page=page,
         paged=older_than is not None,
-        describe=notifications.describe,
         open_link=per_entry(".open_notification", notification_id=ANY_ID),
     )
 

@@ -9,11 +9,12 @@ group reaches anyone but its approved members, whatever their site role.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..database import utcnow
@@ -28,8 +29,9 @@ from .activity_models import (
     ThreadWatch,
     WatchLevel,
 )
+from .inbox_count import recount, visible_notifications
 from .mentions import resolve
-from .models import GroupMembership, GroupMemberStatus, Post, ReadMark, Thread, Visibility, WorkingGroup
+from .models import Post, ReadMark, Thread, WorkingGroup
 
 PER_PAGE = 30
 # When one post concerns a person for several reasons, the strongest is named.
@@ -44,8 +46,12 @@ REASON_TEXTS = {
 def describe(notification: Notification) -> str:
     """The notification's line, e.g. "Julia Becker hat Sie in „Pop-up-Stores“ erwähnt"."""
     post = notification.post
-    name = post.author.name if post.author else _l("Ein gelöschtes Konto")
-    return str(REASON_TEXTS[notification.reason]) % {"name": name, "thread": post.thread.title}
+    return _line(notification.reason, post.author.name if post.author else None, post.thread.title)
+
+
+def _line(reason: NotificationReason, author_name: str | None, thread_title: str) -> str:
+    name = author_name or _l("Ein gelöschtes Konto")
+    return str(REASON_TEXTS[reason]) % {"name": name, "thread": thread_title}
 
 
 def watch_thread(user: User, thread: Thread, level: WatchLevel, only_if_unset: bool = False) -> None:
@@ -191,61 +197,58 @@ def _settings_path() -> str:
     return url_for("forum.notification_settings", _external=False)
 
 
-# The inbox's statements name the user by this parameter: built once, as they are asked on
-# every page (the header's count), then only executed.
+# The inbox's statements name the user by this parameter: built once, then only executed.
 USER_ID = sa.bindparam("user_id")
+INBOX = visible_notifications(USER_ID)
 
 
-def _told():
-    """The SQL condition: the notification's post is visible and its group may reach the user."""
-    groups = sa.select(GroupMembership.group_id).where(
-        GroupMembership.user_id == USER_ID, GroupMembership.status == GroupMemberStatus.APPROVED
+class InboxEntry(NamedTuple):
+    """A line of the notification centre: only what it shows, no model objects."""
+
+    id: int
+    reason: NotificationReason
+    created_at: datetime
+    read_at: datetime | None
+    author_name: str | None
+    thread_title: str
+    group_name: str
+
+    @property
+    def text(self) -> str:
+        return _line(self.reason, self.author_name, self.thread_title)
+
+
+INBOX_ENTRIES = (
+    visible_notifications(
+        USER_ID,
+        Notification.id,
+        Notification.reason,
+        Notification.created_at,
+        Notification.read_at,
+        User.name,
+        Thread.title,
+        WorkingGroup.name,
     )
-    return sa.and_(
-        Post.hidden_at.is_(None),
-        Post.deleted_at.is_(None),
-        sa.or_(WorkingGroup.visibility == Visibility.PUBLIC, WorkingGroup.id.in_(groups)),
-    )
-
-
-INBOX = (
-    sa.select(Notification)
-    .join(Notification.post)
-    .join(Post.thread)
-    .join(Thread.group)
-    .where(Notification.user_id == USER_ID, _told())
+    .outerjoin(User, User.id == Post.author_id)
+    .order_by(Notification.id.desc())
+    .limit(PER_PAGE + 1)
 )
-UNREAD_COUNT = INBOX.where(Notification.read_at.is_(None)).with_only_columns(sa.func.count(Notification.id))
-
-
-def unread_count(user: User) -> int:
-    """The number in the header: unread notifications the user may still see."""
-    return db.session.scalar(UNREAD_COUNT, {"user_id": user.id})
 
 
 @dataclass
 class InboxPage:
     """Notifications, newest first, and where the next older page begins (None: no more)."""
 
-    items: list[Notification]
+    items: list[InboxEntry]
     older_than: int | None
 
 
 def inbox_page(user: User, older_than: int | None = None) -> InboxPage:
     """A page of the notification centre: the newest notifications below ``older_than`` (an
-    id), posts and authors loaded alongside. Read off the index newest first, never counting
-    the inbox, so a long inbox costs what a short one does."""
-    query = (
-        INBOX.order_by(Notification.id.desc())
-        .limit(PER_PAGE + 1)
-        .options(
-            selectinload(Notification.post).selectinload(Post.author),
-            selectinload(Notification.post).selectinload(Post.thread).selectinload(Thread.group),
-        )
-    )
-    if older_than is not None:
-        query = query.where(Notification.id < older_than)
-    items = list(db.session.scalars(query, {"user_id": user.id}))
+    id), in one query with the columns the page shows. Read off the index newest first, never
+    counting the inbox, so a long inbox costs what a short one does."""
+    query = INBOX_ENTRIES if older_than is None else INBOX_ENTRIES.where(Notification.id < older_than)
+    items = [InboxEntry._make(row) for row in db.session.execute(query, {"user_id": user.id})]
     more = len(items) > PER_PAGE
     return InboxPage(items[:PER_PAGE], items[PER_PAGE - 1].id if more else None)
 
@@ -256,6 +259,7 @@ def mark_all_read(user: User) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    recount(db.session, [user.id])  # a bulk UPDATE, unseen by the flush listener
 
 
 def open_notification(user: User, notification_id: int) -> Notification | None:

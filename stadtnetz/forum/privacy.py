@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..database import utcnow
 from ..extensions import db
 from ..signals import account_deleting, collect_personal_data
-from . import versions
+from . import inbox_count, versions
 from .activity_models import Flag, ForumSettings, GroupWatch, Notification, ThreadWatch
 from .models import GroupMembership, Post, ReadMark, Thread
 
@@ -79,4 +79,7 @@ def forget_forum_user(_sender, user, delete_content: bool, **_kw) -> None:
     db.session.execute(sa.update(Thread).where(Thread.author_id == user.id).values(author_id=None))
     for model in (GroupMembership, ThreadWatch, GroupWatch, ReadMark, Flag, Notification, ForumSettings):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    # Bulk deletes, unseen by the flush listener. Erased posts reach their readers' counts
+    # through it (``post.deleted_at`` above).
+    inbox_count.recount(db.session, [user.id])
     db.session.flush()

@@ -23,7 +23,7 @@ from .models import Post, Thread, WorkingGroup
 threads_table, groups_table, posts_table = Thread.__table__, WorkingGroup.__table__, Post.__table__
 
 
-def _changed(session: Session, obj, *names: str) -> bool:
+def changed(session: Session, obj, *names: str) -> bool:
     """True if ``obj`` is new or deleted, or one of ``names`` (any attribute if none) changed."""
     if obj in session.new or obj in session.deleted:
         return True
@@ -39,18 +39,18 @@ def _count_up(session: Session, _context, _instances) -> None:
     groups: set[int] = set()
     people: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Post) and _changed(session, obj):
+        if isinstance(obj, Post) and changed(session, obj):
             threads.add(obj.thread_id or (obj.thread.id if obj.thread else None))
-        elif isinstance(obj, Thread) and _changed(session, obj):
+        elif isinstance(obj, Thread) and changed(session, obj):
             # Moved threads leave their old group, by id or by object.
             state = sa.inspect(obj).attrs
             groups.update(state.group_id.history.sum())
             groups.update(group.id for group in state.group.history.sum() if group is not None)
-        elif isinstance(obj, User) and _changed(session, obj, "name"):
+        elif isinstance(obj, User) and changed(session, obj, "name"):
             people.add(obj.id)
-        elif isinstance(obj, Membership) and _changed(session, obj, "status", "organisation_id"):
+        elif isinstance(obj, Membership) and changed(session, obj, "status", "organisation_id"):
             people.add(obj.user_id or (obj.user.id if obj.user else None))
-        elif isinstance(obj, Organisation) and _changed(session, obj, "type") and obj.id:
+        elif isinstance(obj, Organisation) and changed(session, obj, "type") and obj.id:
             people.update(session.connection().scalars(
                 sa.select(Membership.user_id).where(Membership.organisation_id == obj.id)
             ))

@@ -123,7 +123,7 @@ def test_notifications_and_mail_reach_members_only(db, mailbox, world):
     mails = mailbox.deliver()
     assert [m["To"] for m in mails] == [u.member.email]
     for who in (u.outsider, u.applicant, u.site_moderator):
-        assert notifications.unread_count(who) == 0
+        assert who.unread_notifications == 0
 
 
 def test_a_member_who_leaves_hears_nothing_more(client, db, login, mailbox, world):
@@ -131,12 +131,12 @@ def test_a_member_who_leaves_hears_nothing_more(client, db, login, mailbox, worl
     notifications.set_mail_mode(u.member, MailMode.DIGEST)
     db.session.commit()
     world.make_post(world.thread, u.author, f"Hallo @[Mia Mitglied], {SECRET} drei.")
-    assert notifications.unread_count(u.member) == 1
+    assert u.member.unread_notifications == 1
 
     db.session.delete(db.session.get(GroupMembership, (world.group.id, u.member.id)))
     db.session.commit()
 
-    assert notifications.unread_count(u.member) == 0
+    assert u.member.unread_notifications == 0
     login(u.member)
     assert SECRET not in client.get("/benachrichtigungen").text
     [notification] = db.session.scalars(sa.select(Notification)).all()

@@ -200,7 +200,7 @@ def test_mark_all_read(client, db, login, make_user, make_thread, make_post):
 
     client.post("/benachrichtigungen/alle-gelesen")
 
-    assert notifications.unread_count(reader) == 0
+    assert reader.unread_notifications == 0
     assert db.session.scalar(sa.select(Notification.reason)) == NotificationReason.MENTION
 
 
