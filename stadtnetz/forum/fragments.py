@@ -12,7 +12,7 @@ for each request. Who may see the page at all is checked before the cache is ask
 
 from types import SimpleNamespace
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
@@ -54,6 +54,9 @@ def group_threads(group, page: int, links) -> tuple[Fragment, posting.CountedPag
     key = ("threads", group.id, group.created_at, group.threads_version, page, per_page)
     found = cached(key, make)
     return found, posting.counted(page, per_page, found.entries, group.thread_count)
+
+
+_TOKEN = {"csrf": lambda _id: generate_csrf()}
 
 
 def _nothing(_id: int) -> str:
@@ -102,24 +105,27 @@ def threads_for(user, rendered: Fragment, links) -> Markup:
     return rendered.fill({"unread": unread})
 
 
+def watch_form(action: str, level) -> Markup:
+    """The watch-level form of a thread or group (``action``) for a logged-in viewer at ``level``,
+    rendered once per target and level, with the viewer's CSRF token filled in."""
+    return cached(
+        ("watch", action, level),
+        lambda: without_token(
+            render_template("forum/_watch.html", action=action, watch_form=WatchForm(level=level.value))
+        ),
+    ).fill(_TOKEN)
+
+
 def thread_forms(user, thread, level, may_reply: bool) -> tuple[Markup, Markup]:
     """The thread page's watch form (for logged-in viewers) and its reply section, rendered once
     per thread and kind of viewer, with the viewer's CSRF token filled in."""
-    fillers = {"csrf": lambda _id: generate_csrf()}
     watch = Markup()
     if user.is_authenticated:
-        watch = cached(
-            ("watch", thread.id, thread.created_at, level),
-            lambda: without_token(
-                render_template(
-                    "forum/_thread_watch.html", thread=thread, watch_form=WatchForm(level=level.value)
-                )
-            ),
-        ).fill(fillers)
+        watch = watch_form(url_for(".watch_thread", thread_id=thread.id), level)
     reply = cached(
         ("reply", thread.id, thread.created_at, may_reply, user.is_authenticated, thread.locked),
         lambda: without_token(
             render_template("forum/_thread_reply.html", thread=thread, may_reply=may_reply, form=PostForm())
         ),
-    ).fill(fillers)
+    ).fill(_TOKEN)
     return watch, reply

@@ -67,7 +67,9 @@ def _render_group(group, level: WatchLevel, join_form: JoinForm):
         and is_provider(current_user),
         threads=threads,
         threads_html=fragments.threads_for(current_user, fragment, links) if readable else None,
-        watch_form=WatchForm(level=level.value),
+        watch_html=fragments.watch_form(url_for(".watch_group", slug=group.slug), level)
+        if current_user.is_authenticated
+        else None,
         pending=groups.members(group, GroupMemberStatus.PENDING)
         if can(current_user, "forum.moderate", group)
         else [],
