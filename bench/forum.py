@@ -5,9 +5,10 @@ For each database it writes the forum in bulk (``forum_data.py``), then
 
 - counts the SQL statements of each page (a SQLAlchemy ``before_cursor_execute`` listener, in
   process) at two page sizes, 20 and 100, to show the count does not grow with the page;
-- serves the app with gunicorn (``--workers`` processes of ``--server-threads`` threads, as in
-  production) and loads each page with ``wrk`` (Debian package; ``--connections`` concurrent
-  keep-alive clients, each sending its next request when the previous answer arrived),
+- serves the app with gunicorn (``--workers`` processes of ``--worker-class``, sync by default,
+  as in production) and loads each page with ``wrk`` (Debian package; ``--connections``
+  concurrent clients, each sending its next request when the previous answer arrived; sync
+  workers close the connection after each answer, so wrk connects anew each time),
   logged in as a reader who is a member of every group; a Lua hook prints requests/s and the
   latency percentiles p50/p95/p99;
 - loads a bare Flask endpoint (``forum_bare.py``) with the same server and client: the ceiling.
@@ -35,7 +36,7 @@ import requests
 import sqlalchemy as sa
 from forum_data import READER_EMAIL, READER_PASSWORD, Forum, generate, progress
 
-from stadtnetz import create_app
+from stadtnetz import create_app, rendering
 from stadtnetz.extensions import db
 from stadtnetz.forum import notifications, posting
 
@@ -174,7 +175,7 @@ def cpu_per_page(url: str, forum: Forum, requests_per_page: int) -> dict[str, tu
             started = time.process_time()
             for _ in range(requests_per_page):
                 if forget:
-                    app.extensions.get("forum_fragments", {}).clear()
+                    app.extensions.get(rendering.EXTENSION, {}).clear()
                 client.get(path)
             timings.append((time.process_time() - started) * 1000 / requests_per_page)
         figures[name] = tuple(timings)
@@ -184,7 +185,7 @@ def cpu_per_page(url: str, forum: Forum, requests_per_page: int) -> dict[str, tu
 
 
 @contextmanager
-def gunicorn(target: str, env: dict, workers: int, threads: int, chdir: Path):
+def gunicorn(target: str, env: dict, worker_class: str, workers: int, threads: int, chdir: Path):
     """Serve the WSGI ``target`` on a free loopback port; yields the base URL."""
     port = free_port()
     command = [
@@ -194,7 +195,7 @@ def gunicorn(target: str, env: dict, workers: int, threads: int, chdir: Path):
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--chdir",
@@ -275,7 +276,8 @@ def measure(url: str, forum: Forum, args, script: Path) -> list[tuple[str, dict]
         "STADTNETZ_SEARCH_INDEX_DIR": str(Path(tempfile.gettempdir()) / "forum-bench-index"),
     }
     results = []
-    with gunicorn("stadtnetz:create_app()", env, args.workers, args.server_threads, BENCH_DIR.parent) as base:
+    server = args.worker_class, args.workers, args.server_threads
+    with gunicorn("stadtnetz:create_app()", env, *server, BENCH_DIR.parent) as base:
         cookie = log_in(base)
         pages = [(name, path, cookie) for name, path in page_urls(forum).items()]
         pages += [(name, path, None) for name, path in anonymous_urls(forum).items()]
@@ -288,7 +290,7 @@ def measure(url: str, forum: Forum, args, script: Path) -> list[tuple[str, dict]
             load(base + path, min(2, args.seconds), args.connections, as_reader, script)  # warm-up
             results.append((name, load(base + path, args.seconds, args.connections, as_reader, script)))
             progress(f"  {name}: {results[-1][1]['rps']:.0f} requests/s")
-    with gunicorn("forum_bare:app", {}, args.workers, args.server_threads, BENCH_DIR) as base:
+    with gunicorn("forum_bare:app", {}, *server, BENCH_DIR) as base:
         load(base + "/", min(2, args.seconds), args.connections, None, script)
         results.append(
             ("bare Flask (ceiling)", load(base + "/", args.seconds, args.connections, None, script))
@@ -304,7 +306,7 @@ def report(database: str, forum: Forum, counts: dict, cpu: dict, results: list, 
     )
     print(
         f"{args.connections} concurrent clients (wrk), {args.seconds:g} s per page, gunicorn "
-        f"{args.workers} workers of {args.server_threads} threads\n"
+        f"{args.workers} {args.worker_class} workers of {args.server_threads} threads\n"
     )
     print("| page | requests/s | p50 ms | p95 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -339,9 +341,12 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=20, help="load per page")
     parser.add_argument("--connections", type=int, default=20)
-    # Pages are CPU-bound Python: two single-threaded processes per CPU keep the CPUs busy while
-    # one waits for the database, without threads of one process queueing for its GIL.
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    # gunicorn's advice for its sync workers behind a buffering reverse proxy: 2 * CPUs + 1
+    # single-threaded processes. Pages are CPU-bound Python, so threads in a worker would only
+    # queue for its GIL; a waiting request goes to whichever worker is free (the listen queue is
+    # shared), where a keep-alive connection of gthread stays with the worker that accepted it.
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--server-threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--cpu-requests", type=int, default=200, help="requests per page for the CPU time")
     parser.add_argument("--cpu-only", action="store_true", help="count queries and CPU time, no load")

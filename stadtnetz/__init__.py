@@ -42,10 +42,11 @@ def create_app(config: object | dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, web
+    from . import chrome, cli, errors, web
 
     errors.register_error_handlers(app)
     web.init_app(app)
+    chrome.init_app(app)
     cli.register(app)
     return app
 

@@ -15,7 +15,7 @@ from . import bp, fragments, groups, invitations, notifications
 from .activity_models import WatchLevel
 from .forms import ButtonForm, GroupForm, JoinForm, MemberActionForm, WatchForm
 from .listing import ANY_ID, per_entry
-from .loading import group_or_404, page_arg
+from .loading import group_or_404, group_view_or_404, page_arg
 from .models import GroupMembership, GroupMemberStatus, GroupRole, Visibility
 
 
@@ -45,7 +45,8 @@ def create_group():
     return render_template("forum/create_group.html", form=form)
 
 
-def _render_group(group, join_form: JoinForm):
+def _render_group(group, level: WatchLevel, join_form: JoinForm):
+    """The group page; ``level`` is the viewer's watch level of the group."""
     readable = may_read_group(current_user, group)
     own = group.membership_of(current_user)
     links = SimpleNamespace(
@@ -66,7 +67,9 @@ def _render_group(group, join_form: JoinForm):
         and is_provider(current_user),
         threads=threads,
         threads_html=fragments.threads_for(current_user, fragment, links) if readable else None,
-        watch_form=WatchForm(level=notifications.group_level(current_user, group).value),
+        watch_html=fragments.watch_form(url_for(".watch_group", slug=group.slug), level)
+        if current_user.is_authenticated
+        else None,
         pending=groups.members(group, GroupMemberStatus.PENDING)
         if can(current_user, "forum.moderate", group)
         else [],
@@ -76,18 +79,18 @@ def _render_group(group, join_form: JoinForm):
 @bp.route("/arbeitsgruppen/<slug>")
 def group(slug: str):
     """A group: what it is about, membership, and its threads for those who may read them."""
-    return _render_group(group_or_404(slug), JoinForm())
+    return _render_group(*group_view_or_404(slug), JoinForm())
 
 
 @bp.post("/arbeitsgruppen/<slug>/beitreten")
 @login_required
 def join_group(slug: str):
     """Join a public group, or ask to join a members-only one."""
-    group = group_or_404(slug)
+    group, level = group_view_or_404(slug)
     require(current_user, "forum.join_group", group)
     form = JoinForm()
     if not form.validate():
-        return _render_group(group, form)
+        return _render_group(group, level, form)
     membership = groups.join_group(acting_user(), group, form.message.data or "")
     db.session.commit()
     if membership.is_approved:

@@ -106,6 +106,10 @@ class WorkingGroup(db.Model):
             cache[key] = db.session.get(GroupMembership, key)
         return cache[key]
 
+    def remember_membership(self, user, membership: "GroupMembership | None") -> None:
+        """Tell ``membership_of`` the row (or its absence) a query loaded beside something else."""
+        db.session.info.setdefault(MEMBERSHIP_CACHE, {})[(self.id, user.id)] = membership
+
     def is_member(self, user) -> bool:
         membership = self.membership_of(user)
         return membership is not None and membership.is_approved

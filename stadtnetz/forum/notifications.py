@@ -76,35 +76,39 @@ def watch_group(user: User, group: WorkingGroup, level: WatchLevel) -> None:
 
 def thread_level(user, thread: Thread) -> WatchLevel:
     """The level that applies to ``user`` in ``thread``: the thread's, else the group's."""
-    return thread_level_and_read_mark(user, thread)[0]
-
-
-def thread_level_and_read_mark(user, thread: Thread) -> tuple[WatchLevel, int]:
-    """``thread_level`` and the id of the last post of ``thread`` that ``user`` has read (0 for
-    none), all in one query: the thread page needs both."""
-    if user is None or not user.is_authenticated:
-        return WatchLevel.NORMAL, 0
-    own, by_group, last_read = db.session.execute(
-        sa.select(
-            sa.select(ThreadWatch.level)
-            .where(ThreadWatch.user_id == user.id, ThreadWatch.thread_id == thread.id)
-            .scalar_subquery(),
-            sa.select(GroupWatch.level)
-            .where(GroupWatch.user_id == user.id, GroupWatch.group_id == thread.group_id)
-            .scalar_subquery(),
-            sa.select(ReadMark.last_read_post_id)
-            .where(ReadMark.user_id == user.id, ReadMark.thread_id == thread.id)
-            .scalar_subquery(),
-        )
-    ).one()
-    return own or by_group or WatchLevel.NORMAL, last_read or 0
-
-
-def group_level(user, group: WorkingGroup) -> WatchLevel:
     if user is None or not user.is_authenticated:
         return WatchLevel.NORMAL
-    watch = db.session.get(GroupWatch, (user.id, group.id))
-    return watch.level if watch else WatchLevel.NORMAL
+    row = db.session.execute(sa.select(*viewer_columns(user.id, thread.id, thread.group_id))).one()
+    return level_and_read_mark(*row)[0]
+
+
+def viewer_columns(user_id, thread_id, group_id) -> tuple:
+    """What the thread page needs of its viewer, as columns to ask beside the thread: their watch
+    levels of the thread and of its group, and the id of the last post they read in it."""
+    return (
+        sa.select(ThreadWatch.level)
+        .where(ThreadWatch.user_id == user_id, ThreadWatch.thread_id == thread_id)
+        .scalar_subquery(),
+        group_level_column(user_id, group_id),
+        sa.select(ReadMark.last_read_post_id)
+        .where(ReadMark.user_id == user_id, ReadMark.thread_id == thread_id)
+        .scalar_subquery(),
+    )
+
+
+def group_level_column(user_id, group_id):
+    """The user's watch level of a group as a column (NULL: none chosen, so normal)."""
+    return (
+        sa.select(GroupWatch.level)
+        .where(GroupWatch.user_id == user_id, GroupWatch.group_id == group_id)
+        .scalar_subquery()
+    )
+
+
+def level_and_read_mark(own, by_group, last_read) -> tuple[WatchLevel, int]:
+    """The level that applies (the thread's, else the group's) and the last post read (0: none),
+    from the values of ``viewer_columns``."""
+    return own or by_group or WatchLevel.NORMAL, last_read or 0
 
 
 def may_be_told(user: User, group: WorkingGroup) -> bool:

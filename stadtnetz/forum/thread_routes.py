@@ -11,7 +11,6 @@ from wtforms.fields import SelectChoice
 from ..accounts.permissions import can, require
 from ..errors import Invalid
 from ..extensions import db, limiter
-from ..practices.models import Practice
 from ..practices.services import get_practice
 from ..web import acting_user, show_invalid
 from . import bp, fragments, notifications, posting, practice_discussion, practice_links
@@ -19,7 +18,7 @@ from .activity_models import WatchLevel
 from .forms import EditThreadForm, MoveForm, PostForm, ThreadForm, WatchForm
 from .groups import all_groups
 from .listing import ANY_ID, per_entry
-from .loading import group_or_404, page_arg, post_or_404, thread_or_404
+from .loading import group_or_404, page_arg, post_or_404, thread_or_404, thread_view_or_404
 from .models import Post
 
 # A ceiling against floods from any account; the service's brake on new accounts says why in German.
@@ -74,14 +73,14 @@ def _post_links(thread) -> SimpleNamespace:
 @bp.route("/forum/themen/<int:thread_id>")
 def thread(thread_id: int):
     """A thread page; reading it moves the visitor's read mark to its last post shown."""
-    thread = thread_or_404(thread_id)
+    view = thread_view_or_404(thread_id)
+    thread, last_read = view.thread, view.last_read
     viewer = current_user._get_current_object()  # asked once per post: no proxy in between
     moderator = can(viewer, "forum.moderate", thread.group)
     may_reply = can(viewer, "forum.reply", thread)
     links = _post_links(thread)
     fragment, posts = fragments.thread_posts(thread, page_arg(), moderator, links)
-    level, last_read = notifications.thread_level_and_read_mark(viewer, thread)
-    watch_html, reply_html = fragments.thread_forms(viewer, thread, level, may_reply)
+    watch_html, reply_html = fragments.thread_forms(viewer, thread, view.level, may_reply)
     page = render_template(
         "forum/thread.html",
         thread=thread,
@@ -93,7 +92,7 @@ def thread(thread_id: int):
         watch_html=watch_html,
         reply_html=reply_html,
         move_form=_move_form(thread) if moderator else None,
-        practice=db.session.get(Practice, thread.practice_id) if thread.practice_id else None,
+        practice=view.practice,
     )
     # Marked after rendering: the commit expires what the page has loaded.
     if current_user.is_authenticated and posts.items and posts.items[-1].id > last_read:

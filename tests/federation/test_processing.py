@@ -193,7 +193,7 @@ def test_delete_of_another_hosts_object_is_refused(db, federated, make_user):
     assert not db.session.scalar(sa.select(RemotePractice)).is_deleted
 
 
-def test_remote_reply_in_our_group_becomes_a_post_and_is_announced(db, federated, make_thread):
+def test_remote_reply_in_our_group_becomes_a_post_and_is_announced(client, db, federated, make_thread):
     thread = make_thread()
     group = local_actor_for(thread.group)
     db.session.add(Follower(local_kind="group", local_id=thread.group.id, actor_uri=ORG,
@@ -210,7 +210,10 @@ def test_remote_reply_in_our_group_becomes_a_post_and_is_announced(db, federated
     assert post.thread_id == thread.id and post.author_id is None
     assert post.html == "<p>Bei uns <em>auch</em>!</p>"
     assert db.session.get(type(thread), thread.id).post_count == 2
-    assert remote_authors([post])[post.id].uri == PERSON
+    author = remote_authors([post])[post.id]
+    assert author.uri == PERSON
+    page = client.get(f"/forum/themen/{thread.id}").get_data(as_text=True)
+    assert author.handle in page and "gelöschtes Konto" not in page
     announces = db.session.scalars(sa.select(SentActivity).where(SentActivity.type == "Announce")).all()
     relayed = [a.json for a in announces if a.json["object"]["object"]["id"] == note["id"]]
     assert [announce["actor"] for announce in relayed] == [group.uri]

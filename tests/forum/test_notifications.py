@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from stadtnetz.database import utcnow
 from stadtnetz.forum import notifications
-from stadtnetz.forum.activity_models import MailMode, Notification, NotificationReason, WatchLevel
+from stadtnetz.forum.activity_models import GroupWatch, MailMode, Notification, NotificationReason, WatchLevel
 from stadtnetz.forum.models import Post
 from tests.conftest import links_in
 
@@ -146,7 +146,7 @@ def test_watch_levels_are_set_on_the_pages(client, db, login, make_user, make_gr
     client.post(f"/arbeitsgruppen/{group.slug}/beobachten", data={"level": "watching"})
 
     assert notifications.thread_level(user, thread) == WatchLevel.MUTED
-    assert notifications.group_level(user, group) == WatchLevel.WATCHING
+    assert db.session.get(GroupWatch, (user.id, group.id)).level == WatchLevel.WATCHING
 
 
 def test_daily_digest_collects_unread_notifications_once(
