@@ -4,9 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("forum", __name__)
 
-# Routes register on bp; privacy listens to signals, versions to flushes.
+# Routes register on bp; privacy listens to signals, versions and inbox_count to flushes.
 from . import (  # noqa: E402,F401
     group_routes,
+    inbox_count,
     moderation_routes,
     notification_routes,
     practice_discussion,
