@@ -13,8 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..content import sanitize_html
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..forum import versions
 from . import instances
 from .fetch import FetchError, fetch_json
+from .remote_content import FederatedPost
 
 ACTOR_TYPES = frozenset({"Person", "Organization", "Group", "Application", "Service"})
 REFRESH_AFTER = timedelta(days=1)
@@ -104,12 +106,21 @@ def store_actor_document(uri: str, document: dict) -> RemoteActor:
         actor = RemoteActor(uri=uri, **fields)
         db.session.add(actor)
     else:
+        shown = _shown(actor)
         for column, value in fields.items():
             setattr(actor, column, value)
+        if _shown(actor) != shown:  # cached thread pages show the old name and handle
+            posts = sa.select(FederatedPost.post_id).where(FederatedPost.actor_uri == uri)
+            versions.posts_shown_changed(db.session.connection(), posts)
     actor.fetched_at = utcnow()
     instances.instance_for(fields["instance_host"])
     db.session.flush()
     return actor
+
+
+def _shown(actor: RemoteActor) -> tuple[str, str]:
+    """What the forum shows of a remote author beside their posts."""
+    return actor.name, actor.handle
 
 
 def remote_actor(uri: str, refresh: bool = False) -> RemoteActor:

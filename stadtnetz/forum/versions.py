@@ -2,7 +2,8 @@
 
 ``Thread.posts_version`` changes with every change to what the thread's posts show: a post
 written, edited, hidden, restored, deleted or flagged into review, and its author renamed,
-gone or made (or no longer) a member of a solution provider (the "Anbieter" label).
+gone or made (or no longer) a member of a solution provider (the "Anbieter" label), or, for a
+post from another instance, its remote author renamed (``federation.remote_actors``).
 ``WorkingGroup.threads_version`` changes with every change to the group's thread list: a
 thread started, answered, renamed, pinned, locked, moved in or out, or its author renamed.
 
@@ -72,6 +73,13 @@ def _count_up(session: Session, _context, _instances) -> None:
 
 def _next(table: sa.Table, column: str, where) -> sa.Update:
     return sa.update(table).where(where).values({column: table.c[column] + 1})
+
+
+def posts_shown_changed(connection, post_ids) -> None:
+    """Count up the versions of the threads that show ``post_ids`` (ids or a subquery), for
+    what changes outside the forum's rows: a remote author's name (see ``federation``)."""
+    shown_in = sa.select(posts_table.c.thread_id).where(posts_table.c.id.in_(post_ids))
+    connection.execute(_next(threads_table, "posts_version", threads_table.c.id.in_(shown_in)))
 
 
 def people_changed(connection, user_ids) -> None:

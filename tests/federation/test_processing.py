@@ -220,6 +220,24 @@ def test_remote_reply_in_our_group_becomes_a_post_and_is_announced(client, db, f
     assert outbox.pending_count("federation_delivery") == 1
 
 
+def test_renamed_remote_author_shows_with_the_new_name_on_a_cached_thread_page(
+    client, db, federated, make_thread
+):
+    thread = make_thread()
+    note = {"id": f"{REMOTE}/ap/posts/8", "type": "Note", "attributedTo": PERSON,
+            "content": "<p>Gute Idee.</p>", "inReplyTo": f"http://localhost/ap/threads/{thread.id}",
+            "audience": local_actor_for(thread.group).uri, "published": utcnow().isoformat()}
+    deliver(db, {"type": "Create", "actor": PERSON, "object": note})
+    assert "Stadt Jena" in client.get(f"/forum/themen/{thread.id}").get_data(as_text=True)  # cached
+
+    store_actor_document(PERSON, {**actor_document(PERSON, "Person"), "name": "Erika Neumann",
+                                  "preferredUsername": "erika"})
+    db.session.commit()
+    page = client.get(f"/forum/themen/{thread.id}").get_data(as_text=True)
+    assert "Erika Neumann" in page and "@erika@thueringen.example" in page
+    assert "Stadt Jena" not in page
+
+
 def test_remote_user_takes_back_a_reply_and_the_group_tells_its_followers(db, federated, make_thread):
     thread = make_thread()
     group = local_actor_for(thread.group)
