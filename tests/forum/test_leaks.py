@@ -1,6 +1,7 @@
 """The leak matrix of a members-only working group: nothing of it reaches anyone but its
-approved members, whether through its pages, search, notifications, mail or the digest.
-Site moderators may read such a group to moderate it, but are told nothing from it."""
+approved members, whether through its pages, search, notifications, mail, the digest or
+ActivityPub (the API: ``test_api``). Site moderators may read such a group to moderate it, but
+are told nothing from it."""
 
 from types import SimpleNamespace
 
@@ -150,3 +151,22 @@ def test_autocomplete_reveals_no_group_content(client, login, world):
     login(world.users.outsider)
     found = client.get("/forum/erwaehnungen?q=Zuschuss").get_json()
     assert found == []
+
+
+def test_activitypub_serves_nothing_of_the_group(client, world, make_group, make_thread):
+    """The fediverse's view (objects, the group's actor and collections, its author's outbox)
+    is the public one: members-only content is not there, whoever asks."""
+    group, author = world.group.slug, world.users.author.id
+    for path in (
+        f"/ap/groups/{group}",
+        f"/ap/groups/{group}/outbox",
+        f"/ap/groups/{group}/followers",
+        f"/ap/threads/{world.thread.id}",
+        f"/ap/posts/{world.post.id}",
+    ):
+        answer = client.get(path, headers={"Accept": "application/activity+json"})
+        assert answer.status_code == 404, path
+        assert SECRET not in answer.text
+    make_thread(group=make_group(), author=world.users.author, title="Offene Runde")
+    outbox = client.get(f"/ap/users/{author}/outbox", headers={"Accept": "application/activity+json"})
+    assert "Offene Runde" in outbox.text and SECRET not in outbox.text
