@@ -56,10 +56,11 @@ def _count_up(session: Session, _context, _instances) -> None:
                 sa.select(Membership.user_id).where(Membership.organisation_id == obj.id)
             ))
     connection = session.connection() if threads or groups or people else None
-    if threads - {None}:
-        connection.execute(_next(threads_table, "posts_version", threads_table.c.id.in_(threads - {None})))
+    # Groups before threads, as the flush itself writes them, so that writers lock in one order.
     if groups - {None}:
         connection.execute(_next(groups_table, "threads_version", groups_table.c.id.in_(groups - {None})))
+    if threads - {None}:
+        connection.execute(_next(threads_table, "posts_version", threads_table.c.id.in_(threads - {None})))
     if people - {None}:
         people_changed(connection, people - {None})
     if not threads and not groups:
@@ -88,5 +89,5 @@ def people_changed(connection, user_ids) -> None:
     user_ids = list(user_ids)
     written = sa.select(posts_table.c.thread_id).where(posts_table.c.author_id.in_(user_ids))
     started = sa.select(threads_table.c.group_id).where(threads_table.c.author_id.in_(user_ids))
-    connection.execute(_next(threads_table, "posts_version", threads_table.c.id.in_(written)))
     connection.execute(_next(groups_table, "threads_version", groups_table.c.id.in_(started)))
+    connection.execute(_next(threads_table, "posts_version", threads_table.c.id.in_(written)))
