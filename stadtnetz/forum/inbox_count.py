@@ -9,8 +9,17 @@ restored or deleted, a thread moved or a group's visibility changed (for everyon
 notifications there); and when a group membership is created, approved or removed. Bulk
 ``UPDATE``s and ``DELETE``s bypass the ORM and call ``recount`` themselves
 (``notifications.mark_all_read``, ``privacy``).
+
+Concurrent writers: every recount locks the users' rows first, so of two transactions changing
+one user's count the later one counts after the earlier one committed. Who has unread
+notifications in a changed post, thread or group is asked after the flush's ``UPDATE``, which
+waited for the row locks of writers on the same rows: a reply locks its thread's and group's
+rows (``versions``), so a thread moved or a group closed while a reply notifies is counted with
+that reply's notifications. Deleted rows are asked about before the flush, as the delete takes
+their notifications along.
 """
 
+from collections import defaultdict
 from itertools import chain
 
 import sqlalchemy as sa
@@ -24,8 +33,17 @@ from .versions import changed
 
 # A user's own rows that change their count when new, removed or changed in this column.
 OWN_ROWS = {Notification: "read_at", GroupMembership: "status"}
+# Posts, threads and groups: the columns whose change moves their readers' counts, and the
+# column that finds the notifications within them.
+WATCHED = {
+    Post: (("hidden_at", "deleted_at"), Post.id),
+    Thread: (("group_id", "group"), Thread.id),
+    WorkingGroup: (("visibility",), Thread.group_id),
+}
 # Users whose count the flush under way may change, noted before it and counted after it.
 PENDING = "forum_unread_pending"
+# Changed posts, threads and groups by kind, noted before the flush and asked about after it.
+PENDING_SCOPES = "forum_unread_pending_scopes"
 
 
 def visible_notifications(user_id, *columns) -> sa.Select:
@@ -85,46 +103,52 @@ def recount(session: Session, user_ids) -> None:
             session.expire(user, ["unread_notifications"])
 
 
+def _readers(session: Session, ids: dict) -> set[int]:
+    """Users with unread notifications in the posts, threads and groups of ``ids``."""
+    within = [WATCHED[kind][1].in_(found) for kind, found in ids.items() if found]
+    if not within:
+        return set()
+    query = (
+        sa.select(Notification.user_id)
+        .distinct()
+        .join(Notification.post)
+        .join(Post.thread)
+        .where(Notification.read_at.is_(None), sa.or_(*within))
+    )
+    return set(session.connection().scalars(query))
+
+
 @sa.event.listens_for(Session, "before_flush")
 def _note(session: Session, _context, _instances) -> None:
-    """Note whose count the flush may change; asked before it, as deleting a post, thread or
-    group takes its notifications along (ON DELETE CASCADE)."""
+    """Note whose count the flush may change: the owners of changed notifications and
+    memberships now, the readers of changed posts, threads and groups after the flush, and of
+    deleted ones now, as the delete takes their notifications along (ON DELETE CASCADE)."""
     user_ids: set[int | None] = set()
-    posts, threads, groups = set(), set(), set()
+    changed_ids: dict[type, set[int]] = defaultdict(set)
+    deleted_ids: dict[type, set[int]] = defaultdict(set)
     for obj in chain(session.new, session.dirty, session.deleted):
         if type(obj) in OWN_ROWS:
             if changed(session, obj, OWN_ROWS[type(obj)]):
                 user_ids.add(obj.user_id or (obj.user.id if obj.user else None))
         elif obj in session.new:  # a new post, thread or group has no notifications yet
             continue
-        elif isinstance(obj, Post) and changed(session, obj, "hidden_at", "deleted_at"):
-            posts.add(obj.id)
-        elif isinstance(obj, Thread) and changed(session, obj, "group_id", "group"):
-            threads.add(obj.id)
-        elif isinstance(obj, WorkingGroup) and changed(session, obj, "visibility"):
-            groups.add(obj.id)
-    if posts or threads or groups:
-        user_ids.update(
-            session.connection().scalars(
-                sa.select(Notification.user_id)
-                .distinct()
-                .join(Notification.post)
-                .join(Post.thread)
-                .where(
-                    Notification.read_at.is_(None),
-                    sa.or_(Post.id.in_(posts), Thread.id.in_(threads), Thread.group_id.in_(groups)),
-                )
-            )
-        )
+        elif obj in session.deleted and type(obj) in WATCHED:
+            deleted_ids[type(obj)].add(obj.id)
+        elif type(obj) in WATCHED and changed(session, obj, *WATCHED[type(obj)][0]):
+            changed_ids[type(obj)].add(obj.id)
+    user_ids.update(_readers(session, deleted_ids))
     user_ids.discard(None)
     if user_ids:
         session.info.setdefault(PENDING, set()).update(user_ids)
+    for kind, ids in changed_ids.items():
+        session.info.setdefault(PENDING_SCOPES, defaultdict(set))[kind].update(ids)
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _recount(session: Session, _context) -> None:
     """Count again after the flush, which the UPDATE then sees. Ids left by a flush that
     failed are counted at the next one, which costs a statement and changes nothing."""
-    user_ids = session.info.pop(PENDING, None)
+    user_ids = session.info.pop(PENDING, set())
+    user_ids |= _readers(session, session.info.pop(PENDING_SCOPES, {}))
     if user_ids:
         recount(session, user_ids)

@@ -1,6 +1,7 @@
 """Two forum writers at the same moment, on PostgreSQL: a reply and a moderator's action on
-the same thread lock its group and thread rows in one order (no deadlock). Each test holds one
-writer where it would interleave and lets the other run into its lock."""
+the same thread lock its group and thread rows in one order (no deadlock), and a thread moved
+or its group closed while a reply notifies leaves every header count equal to a real count.
+Each test holds one writer where it would interleave and lets the other run into its lock."""
 
 import threading
 import time
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 from stadtnetz.accounts.models import User
 from stadtnetz.database import utcnow
 from stadtnetz.extensions import db as _db
-from stadtnetz.forum import moderation, posting
-from stadtnetz.forum.models import Thread
+from stadtnetz.forum import inbox_count, moderation, posting
+from stadtnetz.forum.models import Thread, Visibility, WorkingGroup
 
 pytestmark = pytest.mark.postgres
 WAIT = 10  # seconds a test waits for the other writer before it fails
@@ -90,3 +91,38 @@ def test_a_reply_and_a_pin_at_once_lock_group_and_thread_in_one_order(
     db.session.expire_all()
     thread = db.session.get(Thread, ids[2])
     assert thread.pinned and thread.post_count == 2
+
+
+def move_to_closed_group(moderator, thread, closed) -> None:
+    moderation.move_thread(moderator, thread, closed)
+
+
+def close_its_group(_moderator, thread, _closed) -> None:
+    thread.group.visibility = Visibility.MEMBERS
+
+
+@pytest.mark.parametrize("change", [move_to_closed_group, close_its_group])
+def test_a_thread_leaving_the_public_while_a_reply_notifies_leaves_the_count_right(
+    app, db, veteran, make_group, make_thread, change
+):
+    moderator, author, reader = veteran(), veteran(), veteran(name="Rita Leserin")
+    closed = make_group(moderators=[moderator], members=[author], visibility="members")
+    thread = make_thread(group=make_group(moderators=[moderator], members=[author]), author=author)
+    ids, outcomes = ((User, moderator.id), (Thread, thread.id), (WorkingGroup, closed.id)), {}
+
+    posting.reply(author, thread, "Was meint @[Rita Leserin]?")  # notifies; not yet committed
+    db.session.flush()
+    assert reader.unread_notifications == 1
+
+    def work():
+        change(*(_db.session.get(kind, id_) for kind, id_ in ids))
+
+    changing = in_own_session(app, outcomes, "change", work)
+    wait_for_a_blocked_writer()
+    db.session.commit()
+    changing.join(WAIT)
+
+    assert outcomes == {"change": "committed"}
+    db.session.expire_all()
+    counted = db.session.scalar(sa.select(inbox_count.unread(reader.id)))
+    assert (reader.unread_notifications, counted) == (0, 0)
