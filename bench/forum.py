@@ -84,6 +84,22 @@ def app_for(url: str):
     )
 
 
+def reachable(url: str) -> None:
+    """Exit with what to do if the PostgreSQL database at ``url`` cannot be reached."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        name = engine.url.database
+        raise SystemExit(
+            f"PostgreSQL database {name!r} cannot be reached: {str(error.orig).strip()}\n"
+            f"create it (createdb -h 127.0.0.1 -U postgres {name}) or pass --postgres-url"
+        ) from None
+    finally:
+        engine.dispose()
+
+
 def build(url: str, posts: int, threads: int) -> Forum:
     """An empty schema on ``url``, then the generated forum."""
     app = app_for(url)
@@ -355,6 +371,8 @@ def main() -> None:
         args.posts, args.threads, args.seconds = 20_000, 1_000, 5
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if "postgresql" in args.database.split(","):
+        reachable(args.postgres_url)
     print(f"# Forum benchmark\n\nMachine: {machine()}")
     workdir = Path(tempfile.mkdtemp(prefix="forum-bench-"))
     script = workdir / "report.lua"
