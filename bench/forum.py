@@ -41,6 +41,7 @@ from stadtnetz.extensions import db
 from stadtnetz.forum import notifications, posting
 
 BENCH_DIR = Path(__file__).resolve().parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")  # the bench extra's, beside this Python
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/stadtnetz_forumbench"
 SECRET_KEY = "forum-bench-secret-key-of-sufficient-length"
 USER_AGENT = "stadtnetz-forum-bench"
@@ -205,7 +206,7 @@ def gunicorn(target: str, env: dict, worker_class: str, workers: int, threads: i
     """Serve the WSGI ``target`` on a free loopback port; yields the base URL."""
     port = free_port()
     command = [
-        str(Path(sys.executable).with_name("gunicorn")),
+        str(GUNICORN),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -371,6 +372,8 @@ def main() -> None:
         args.posts, args.threads, args.seconds = 20_000, 1_000, 5
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if not GUNICORN.exists():
+        raise SystemExit("gunicorn is missing: .venv/bin/pip install -e '.[dev,bench]'")
     if "postgresql" in args.database.split(","):
         reachable(args.postgres_url)
     print(f"# Forum benchmark\n\nMachine: {machine()}")
