@@ -1,10 +1,20 @@
-"""Forum test fixtures: switching between users in one client, counting SQL queries."""
+"""Forum test fixtures: users past the brake on new accounts, switching between users in one
+client, counting SQL queries."""
+
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from stadtnetz.database import utcnow
 from stadtnetz.extensions import db as _db
 from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def veteran(make_user):
+    """A factory for users whose accounts are old enough to post freely."""
+    return lambda **kw: make_user(created_at=utcnow() - timedelta(days=30), **kw)
 
 
 @pytest.fixture

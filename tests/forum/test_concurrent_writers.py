@@ -5,13 +5,11 @@ Each test holds one writer where it would interleave and lets the other run into
 
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from stadtnetz.accounts.models import User
-from stadtnetz.database import utcnow
 from stadtnetz.extensions import db as _db
 from stadtnetz.forum import inbox_count, moderation, posting
 from stadtnetz.forum.models import Thread, Visibility, WorkingGroup
@@ -19,10 +17,6 @@ from stadtnetz.forum.models import Thread, Visibility, WorkingGroup
 pytestmark = pytest.mark.postgres
 WAIT = 10  # seconds a test waits for the other writer before it fails
 
-
-@pytest.fixture
-def veteran(make_user):
-    return lambda **kw: make_user(created_at=utcnow() - timedelta(days=30), **kw)
 
 
 def wait_for_a_blocked_writer() -> None:

@@ -7,7 +7,6 @@ the SQL statements per page must not grow with the page."""
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from stadtnetz import create_app
@@ -17,12 +16,6 @@ from stadtnetz.forum import moderation, notifications, posting
 from stadtnetz.forum.activity_models import Notification, NotificationReason
 from stadtnetz.forum.models import Post, Thread, WorkingGroup
 from tests.conftest import config_for_tests
-
-
-@pytest.fixture
-def veteran(make_user):
-    """A factory for users whose accounts are old enough to post freely."""
-    return lambda **kw: make_user(created_at=utcnow() - timedelta(days=30), **kw)
 
 
 def _counted(db, group: WorkingGroup) -> tuple[int, int]:

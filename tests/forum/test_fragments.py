@@ -3,22 +3,15 @@ shows at once, no viewer sees another viewer's own parts, and members-only conte
 to outsiders."""
 
 import re
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from stadtnetz.accounts.models import MembershipStatus, OrganisationType, SiteRole
 from stadtnetz.accounts.services import delete_account
-from stadtnetz.database import utcnow
 from stadtnetz.forum import moderation, posting
 from stadtnetz.forum.models import Post
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def veteran(make_user):
-    return lambda **kw: make_user(created_at=utcnow() - timedelta(days=30), **kw)
 
 
 @pytest.fixture

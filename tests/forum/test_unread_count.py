@@ -16,12 +16,6 @@ from tests.conftest import PASSWORD
 from tests.test_migrations import bare_app, empty_database, flask_db  # noqa: F401  (fixtures)
 
 
-@pytest.fixture
-def veteran(make_user):
-    """A factory for users whose accounts are old enough to post freely."""
-    return lambda **kw: make_user(created_at=utcnow() - timedelta(days=30), **kw)
-
-
 def stored_and_counted(db, user) -> tuple[int, int]:
     """The user's stored count beside a real count."""
     db.session.expire_all()
