@@ -21,6 +21,7 @@ their notifications along.
 
 from collections import defaultdict
 from itertools import chain
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -33,13 +34,20 @@ from .versions import changed
 
 # A user's own rows that change their count when new, removed or changed in this column.
 OWN_ROWS = {Notification: "read_at", GroupMembership: "status"}
-# Posts, threads and groups: the columns whose change moves their readers' counts, and the
-# column that finds the notifications within them.
+
+
+class Watched(NamedTuple):
+    columns: tuple[str, ...]  # whose change moves the counts of the readers within
+    within: sa.ColumnElement  # the column of a notification's post or thread that finds them
+
+
+# Posts, threads and groups whose changes move their readers' counts.
 WATCHED = {
-    Post: (("hidden_at", "deleted_at"), Post.id),
-    Thread: (("group_id", "group"), Thread.id),
-    WorkingGroup: (("visibility",), Thread.group_id),
+    Post: Watched(("hidden_at", "deleted_at"), Post.id),
+    Thread: Watched(("group_id", "group"), Thread.id),
+    WorkingGroup: Watched(("visibility",), Thread.group_id),
 }
+
 # Users whose count the flush under way may change, noted before it and counted after it.
 PENDING = "forum_unread_pending"
 # Changed posts, threads and groups by kind, noted before the flush and asked about after it.
@@ -105,7 +113,7 @@ def recount(session: Session, user_ids) -> None:
 
 def _readers(session: Session, ids: dict) -> set[int]:
     """Users with unread notifications in the posts, threads and groups of ``ids``."""
-    within = [WATCHED[kind][1].in_(found) for kind, found in ids.items() if found]
+    within = [WATCHED[kind].within.in_(found) for kind, found in ids.items() if found]
     if not within:
         return set()
     query = (
@@ -132,10 +140,8 @@ def _note(session: Session, _context, _instances) -> None:
                 user_ids.add(obj.user_id or (obj.user.id if obj.user else None))
         elif obj in session.new:  # a new post, thread or group has no notifications yet
             continue
-        elif obj in session.deleted and type(obj) in WATCHED:
-            deleted_ids[type(obj)].add(obj.id)
-        elif type(obj) in WATCHED and changed(session, obj, *WATCHED[type(obj)][0]):
-            changed_ids[type(obj)].add(obj.id)
+        elif type(obj) in WATCHED and changed(session, obj, *WATCHED[type(obj)].columns):
+            (deleted_ids if obj in session.deleted else changed_ids)[type(obj)].add(obj.id)
     user_ids.update(_readers(session, deleted_ids))
     user_ids.discard(None)
     if user_ids:
