@@ -30,6 +30,7 @@ from .database import utcnow
 from .directory.models import Kreis, Municipality
 from .directory.services import load_demo_municipalities
 from .extensions import db
+from .forum.cli import site_request
 from .forum.demo import load_demo as load_forum_demo
 from .offers.demo import load_demo as load_offers_demo
 from .practices.demo import PRACTICES, load_corpus, load_demo_practices
@@ -160,6 +161,12 @@ def _user(spec: DemoUser, moderator: User | None) -> bool:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Demodaten laden: echte Kommunen (nur Fakten), erfundene Organisationen und Personen."""
+    # Services mail and link as they do for a page: within a request on BASE_URL.
+    with site_request():
+        _load(if_empty)
+
+
+def _load(if_empty: bool) -> None:
     if if_empty and db.session.scalar(sa.select(Municipality.id).limit(1)) is not None:
         click.echo("Es gibt schon Kommunen in der Datenbank; die Demodaten werden nicht geladen.")
         return

@@ -11,7 +11,6 @@ from ..accounts.organisations import slugify
 from ..accounts.services import user_by_email
 from ..database import utcnow
 from ..extensions import db
-from .cli import site_request
 from .models import GroupMembership, GroupRole, Thread, Visibility, WorkingGroup
 from .posting import reply, start_thread
 
@@ -209,6 +208,5 @@ def _thread(spec: DemoThread) -> bool:
 def load_demo() -> tuple[int, int]:
     """Create the demo groups and threads that are missing; return how many of each."""
     groups = sum(_group(*spec) for spec in GROUPS)
-    with site_request():
-        threads = sum(_thread(spec) for spec in THREADS)
+    threads = sum(_thread(spec) for spec in THREADS)
     return groups, threads
